@@ -1,0 +1,97 @@
+"""Speed of dlcourse's reference implementations as a ratio to PyTorch's built-ins (forward + backward).
+
+    .venv/bin/python benchmarks/bench_reference.py               # CPU, and CUDA too when available
+    .venv/bin/python benchmarks/bench_reference.py --device cpu
+
+A ratio of 2.0 means ours takes twice the built-in's time. Targets (reported, not enforced in unit
+tests): elementwise and softmax-family functions within 6x on CPU, losses within 6x, Linear/MLP within 1.5x.
+Exit status 1 when a target is missed, so the script can gate a release.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+import dlcourse.nn as dnn
+
+TARGETS = {"activation": 6.0, "loss": 6.0, "layer": 1.5}
+
+
+def _time(fn: Callable[[], None], device: torch.device, repeats: int = 30) -> float:
+    """Median seconds of ``fn`` after warm-up, synchronising CUDA around each call."""
+    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+    for _ in range(5):
+        fn()
+    samples = []
+    for _ in range(repeats):
+        sync()
+        start = time.perf_counter()
+        fn()
+        sync()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def _fwd_bwd(f: Callable[..., torch.Tensor], *inputs: torch.Tensor) -> Callable[[], None]:
+    def run() -> None:
+        for x in inputs:
+            x.grad = None
+        f(*inputs).sum().backward()
+    return run
+
+
+def cases(device: torch.device) -> list[tuple[str, str, Callable[[], None], Callable[[], None]]]:
+    g = torch.Generator(device="cpu").manual_seed(0)
+    x = torch.randn(256, 1024, generator=g).to(device).requires_grad_()
+    logits = (3 * torch.randn(512, 100, generator=g)).to(device).requires_grad_()
+    target = torch.randint(0, 100, (512,), generator=g).to(device)
+    y = torch.rand(256, 1024, generator=g).to(device)
+    out = []
+    for name, ours, ref in [("relu", dnn.relu, torch.relu), ("sigmoid", dnn.sigmoid, torch.sigmoid),
+                            ("tanh", dnn.tanh, torch.tanh),
+                            ("softmax", lambda t: dnn.softmax(t, -1), lambda t: torch.softmax(t, -1)),
+                            ("log_softmax", lambda t: dnn.log_softmax(t, -1), lambda t: torch.log_softmax(t, -1))]:
+        out.append((name, "activation", _fwd_bwd(ours, x), _fwd_bwd(ref, x)))
+    out.append(("mse_loss", "loss", _fwd_bwd(lambda a: dnn.mse_loss(a, y), x), _fwd_bwd(lambda a: F.mse_loss(a, y), x)))
+    out.append(("cross_entropy", "loss", _fwd_bwd(lambda z: dnn.cross_entropy(z, target), logits),
+                _fwd_bwd(lambda z: F.cross_entropy(z, target), logits)))
+    out.append(("bce_with_logits", "loss", _fwd_bwd(lambda z: dnn.binary_cross_entropy_with_logits(z, y), x),
+                _fwd_bwd(lambda z: F.binary_cross_entropy_with_logits(z, y), x)))
+    ours_lin, ref_lin = dnn.Linear(1024, 512).to(device), nn.Linear(1024, 512).to(device)
+    out.append(("Linear", "layer", _fwd_bwd(ours_lin, x), _fwd_bwd(ref_lin, x)))
+    mlp = dnn.MLP(1024, [512, 512], 10).to(device)
+    seq = nn.Sequential(nn.Linear(1024, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10)).to(device)
+    out.append(("MLP", "layer", _fwd_bwd(mlp, x), _fwd_bwd(seq, x)))
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--device", action="append", help="cpu, cuda (default: cpu and cuda if available)")
+    args = parser.parse_args()
+    devices = args.device or (["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"])
+    missed = 0
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads")
+    print(f"{'device':<7} {'function':<16} {'ours (ms)':>10} {'torch (ms)':>11} {'ratio':>7} {'target':>7}")
+    for name in devices:
+        device = torch.device(name)
+        for fn_name, kind, ours, ref in cases(device):
+            t_ours, t_ref = _time(ours, device), _time(ref, device)
+            ratio = t_ours / t_ref
+            ok = ratio <= TARGETS[kind] or device.type != "cpu"
+            missed += not ok
+            print(f"{device.type:<7} {fn_name:<16} {1e3 * t_ours:>10.3f} {1e3 * t_ref:>11.3f} {ratio:>6.2f}x "
+                  f"{'<=' + str(TARGETS[kind]) + 'x':>7}{'' if ok else '  MISSED'}")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

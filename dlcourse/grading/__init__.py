@@ -1,0 +1,1 @@
+"""Course tooling around nbgrader: authoring cells, executing and releasing notebooks, secrets."""

@@ -1,0 +1,84 @@
+"""Execute instructor notebooks in place and release student copies through nbgrader.
+
+    python -m dlcourse.grading.notebooks execute solutions/01-basics/*.ipynb
+    python -m dlcourse.grading.notebooks release 01-basics
+
+Execution uses the environment the test suite uses (``EXECUTION_ENV``): progress bars off,
+CPU, one BLAS thread (two kernels share 2 cores under `pytest -n 2`), default scale. The stored outputs are what nbval re-checks and what the book shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+EXECUTION_ENV = {"TQDM_DISABLE": "1", "DLCOURSE_DEVICE": "cpu", "DLCOURSE_SCALE": "1", "OMP_NUM_THREADS": "1",
+                 "MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONHASHSEED": "0"}
+
+
+def use_execution_env() -> None:
+    """Set ``EXECUTION_ENV`` in this process, so kernels started from it inherit it."""
+    os.environ.update(EXECUTION_ENV)
+
+
+def execute_in_place(path: Path, timeout: int = 120) -> float:
+    """Execute ``path`` top to bottom in its own folder, save outputs, return seconds taken."""
+    import nbformat  # imported here: the test suite's conftest imports this module on machines without Jupyter
+    from nbclient import NotebookClient
+
+    use_execution_env()
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    seconds = time.perf_counter() - start
+    nbformat.write(nb, path)
+    return seconds
+
+
+def nbgrader(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    """Run ``nbgrader <args>`` in ``cwd`` with this venv's ``bin/`` on PATH (nbgrader needs alembic)."""
+    bindir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
+    return subprocess.run([os.path.join(bindir, "nbgrader"), *args], cwd=cwd, env=env, check=True,
+                          capture_output=True, text=True)
+
+
+def chapters(root: Path = ROOT) -> list[str]:
+    """The chapter folders under ``solutions/`` (one nbgrader assignment each)."""
+    return sorted(p.name for p in (root / "solutions").iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def release(chapter: str, root: Path = ROOT) -> None:
+    """Regenerate ``notebooks/<chapter>`` from ``solutions/<chapter>`` with nbgrader."""
+    if not (root / "solutions" / chapter).is_dir():
+        raise FileNotFoundError(f"no chapter {chapter!r} under {root / 'solutions'}")
+    nbgrader(["generate_assignment", chapter, "--force",
+              "--CourseDirectory.db_url=sqlite:///" + str(root / ".release.db")], cwd=root)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dlcourse.grading.notebooks", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    ex = sub.add_parser("execute", help="execute instructor notebooks in place")
+    ex.add_argument("paths", nargs="+", type=Path)
+    rel = sub.add_parser("release", help="regenerate student copies of chapters (default: all)")
+    rel.add_argument("chapters", nargs="*")
+    args = parser.parse_args(argv)
+    if args.cmd == "execute":
+        for path in args.paths:
+            print(f"{path}: {execute_in_place(path):.1f} s", flush=True)
+    else:
+        for chapter in args.chapters or chapters():
+            release(chapter)
+            print(f"released notebooks/{chapter}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

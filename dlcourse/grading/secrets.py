@@ -1,0 +1,81 @@
+"""Find solution and hidden-test text, and scan any tree (a built site, student copies, feedback) for it.
+
+A *secret line* is a line between ``### BEGIN SOLUTION`` / ``### END SOLUTION`` or
+``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN TESTS`` in an instructor notebook that appears
+nowhere in the public text (lesson cells, markdown, the student copies). Short lines
+(``return x``) are ignored: they are not evidence of a leak.
+
+The scan reads every file. HTML is also compared with its tags stripped and entities
+unescaped, because syntax highlighting splits code into ``<span>`` tokens.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+_REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+MIN_LENGTH = 12
+
+
+def _norm(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class Leak:
+    path: Path
+    secret: str  # the secret line, or the marker, that was found
+
+
+def split_notebook(path: Path) -> tuple[list[str], list[str]]:
+    """Return (secret region lines, public lines) of an instructor notebook."""
+    nb = nbformat.read(path, as_version=4)
+    secret, public = [], []
+    for cell in nb.cells:
+        src = cell.source.replace("\r\n", "\n")
+        for match in _REGION.finditer(src):
+            secret.extend(match.group(2).splitlines())
+        public.extend(_REGION.sub("", src).splitlines())
+    return secret, public
+
+
+def secret_lines(instructor_notebooks: Iterable[Path], public_notebooks: Iterable[Path] = ()) -> set[str]:
+    """Normalised secret lines of the given notebooks, minus anything that is public anyway."""
+    secrets: set[str] = set()
+    public: set[str] = set()
+    for path in instructor_notebooks:
+        s, p = split_notebook(path)
+        secrets.update(_norm(line) for line in s)
+        public.update(_norm(line) for line in p)
+    for path in public_notebooks:
+        for cell in nbformat.read(path, as_version=4).cells:
+            public.update(_norm(line) for line in cell.source.splitlines())
+    return {s for s in secrets - public if len(s) >= MIN_LENGTH}
+
+
+def _views(raw: str) -> tuple[str, str]:
+    """The file's text as is, and with tags stripped and entities unescaped (both whitespace-normalised)."""
+    return _norm(raw), _norm(html.unescape(_TAG.sub("", raw)))
+
+
+def scan(root: Path, secrets: set[str], markers: Iterable[str] = MARKERS) -> list[Leak]:
+    """Every (file, secret) pair where a secret line or a marker occurs in a file under ``root``."""
+    if not root.exists():
+        raise FileNotFoundError(f"nothing to scan: {root} does not exist")
+    needles = [*markers, *sorted(secrets)]
+    leaks = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        views = _views(path.read_bytes().decode("utf-8", errors="replace"))
+        for needle in needles:
+            if any(needle in v for v in views):
+                leaks.append(Leak(path, needle))
+    return leaks

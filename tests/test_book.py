@@ -1,0 +1,60 @@
+"""The book builds offline with warnings as errors, and no file of the site holds solution or hidden-test text."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dlcourse.grading.notebooks import ROOT
+from dlcourse.grading.secrets import scan, secret_lines
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("book")
+    jb = Path(sys.executable).parent / "jupyter-book"
+    proc = subprocess.run([str(jb), "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"],
+                          cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PATH": f"{jb.parent}{os.pathsep}{os.environ['PATH']}"})
+    assert proc.returncode == 0, f"book build failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+    html = out / "_build" / "html"
+    assert (html / "index.html").exists()
+    yield html
+    shutil.rmtree(out, ignore_errors=True)
+
+
+def test_no_solution_or_hidden_test_text_anywhere(site):
+    instructor = sorted((ROOT / "solutions").glob("*/*.ipynb"))
+    students = sorted((ROOT / "notebooks").glob("*/*.ipynb"))
+    secrets = secret_lines(instructor, students)
+    assert len(secrets) > 20, "suspiciously few secret lines: is the extraction broken?"
+    leaks = scan(site, secrets)
+    assert not leaks, "\n".join(f"{leak.path.relative_to(site)}: {leak.secret}" for leak in leaks[:20])
+
+
+def test_no_source_copies_and_only_student_notebooks(site):
+    assert not list(site.rglob("_sources")), "html_copy_source must stay off"
+    students = {p.read_bytes() for p in (ROOT / "notebooks").glob("*/*.ipynb")}
+    for nb in site.rglob("*.ipynb"):
+        assert nb.read_bytes() in students, f"{nb.relative_to(site)} is not a student copy"
+
+
+def test_pages_and_downloads_exist(site):
+    for nb in sorted((ROOT / "solutions").glob("*/*.ipynb")):
+        page = site / "solutions" / nb.parent.name / f"{nb.stem}.html"
+        assert page.exists(), f"no page for {nb.name}"
+        text = page.read_text()
+        assert "<img" in text or "image/png" in text, f"{page.name} shows no figure"
+    downloads = list((site / "_downloads").rglob("*.ipynb"))
+    assert len(downloads) == len(list((ROOT / "notebooks").glob("*/*.ipynb"))), "every student copy is downloadable"
+
+
+def test_mathjax_is_local(site):
+    page = (site / "solutions" / "01-basics" / "02-activations.html").read_text()
+    assert "cdn.jsdelivr.net/npm/mathjax" not in page, "MathJax should load from _static/ (sphinx-mathjax-offline)"
+    assert list((site / "_static").rglob("tex-chtml*.js")), "MathJax not shipped into _static/"

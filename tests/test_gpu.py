@@ -1,0 +1,40 @@
+"""The reference implementations run on CUDA and agree with the CPU and the built-ins there (skipped without CUDA)."""
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+import dlcourse.nn as dnn
+from dlcourse.data import load_digits
+from dlcourse.train import evaluate, fit
+
+pytestmark = pytest.mark.gpu
+
+
+def test_functions_on_cuda_match_builtins():
+    g = torch.Generator().manual_seed(0)
+    x = (50 * torch.randn(64, 10, generator=g, dtype=torch.float64)).cuda().requires_grad_()
+    t = torch.randint(0, 10, (64,), generator=g).cuda()
+    for ours, ref in [(dnn.relu, torch.relu), (dnn.sigmoid, torch.sigmoid), (dnn.tanh, torch.tanh),
+                      (lambda z: dnn.softmax(z, 0), lambda z: torch.softmax(z, 0)),
+                      (lambda z: dnn.cross_entropy(z, t), lambda z: F.cross_entropy(z, t)),
+                      (lambda z: dnn.binary_cross_entropy_with_logits(z, torch.sigmoid(z.detach())),
+                       lambda z: F.binary_cross_entropy_with_logits(z, torch.sigmoid(z.detach())))]:
+        a = ours(x)
+        (ga,) = torch.autograd.grad(a.sum(), x)
+        b = ref(x)
+        (gb,) = torch.autograd.grad(b.sum(), x)
+        assert a.device.type == "cuda"
+        torch.testing.assert_close(a, b)
+        torch.testing.assert_close(ga, gb)
+
+
+def test_fit_on_cuda():
+    torch.manual_seed(0)
+    split = load_digits(device="cuda")
+    train, val, test = split.loaders(batch_size=64)
+    model = dnn.MLP(64, [128], 10).cuda()
+    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+    fit(model, train, loss_fn=dnn.cross_entropy, optimizer=opt, epochs=15, val_loader=val, progress=False)
+    assert evaluate(model, test)["accuracy"] >= 0.95
+    assert dnn.l2_penalty(model).device.type == "cuda"

@@ -1,0 +1,77 @@
+"""An nbgrader round trip per chapter: the solution scores full marks, the released stub scores 0,
+and a submission with one exercise left undone per notebook loses exactly that exercise's points.
+
+One autograde run per chapter grades the three students, so each notebook executes three times.
+"""
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from dlcourse.grading.notebooks import ROOT, chapters, nbgrader
+
+pytestmark = pytest.mark.slow
+
+
+def _graded_stems(nb) -> list[str]:
+    return [c.metadata["nbgrader"]["grade_id"] for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+
+
+def _undo_one_exercise(solution: Path, stub: Path, index: int) -> tuple[nbformat.NotebookNode, str]:
+    """The solution notebook with its ``index``-th exercise cell replaced by the released stub cell."""
+    nb = nbformat.read(solution, as_version=4)
+    released = {c.metadata["nbgrader"]["grade_id"]: c.source
+                for c in nbformat.read(stub, as_version=4).cells if c.metadata.get("nbgrader", {}).get("solution")}
+    stems = _graded_stems(nb)
+    stem = stems[index % len(stems)]
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == stem:
+            cell.source = released[stem]
+    return nb, stem
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_round_trip(chapter, tmp_path):
+    course = tmp_path / "course"
+    shutil.copytree(ROOT / "solutions" / chapter, course / "solutions" / chapter)
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    db = "--CourseDirectory.db_url=sqlite:///" + str(course / "gradebook.db")
+    nbgrader(["generate_assignment", chapter, db], cwd=course)
+
+    solutions = sorted((course / "solutions" / chapter).glob("*.ipynb"))
+    undone: dict[str, str] = {}
+    for student in ("full", "stub", "partial"):
+        (course / "submitted" / student / chapter).mkdir(parents=True)
+    for i, sol in enumerate(solutions):
+        stub = course / "notebooks" / chapter / sol.name
+        shutil.copy(sol, course / "submitted" / "full" / chapter / sol.name)
+        shutil.copy(stub, course / "submitted" / "stub" / chapter / sol.name)
+        nb, undone[sol.stem] = _undo_one_exercise(sol, stub, i)
+        nbformat.write(nb, course / "submitted" / "partial" / chapter / sol.name)
+    for student in ("full", "stub", "partial"):
+        (course / "submitted" / student / chapter / "timestamp.txt").write_text("2026-01-01 00:00:00.000000 UTC")
+
+    proc = nbgrader(["autograde", chapter, db, "--force"], cwd=course)
+    assert "ERROR" not in proc.stderr, proc.stderr[-3000:]
+
+    with Gradebook("sqlite:///" + str(course / "gradebook.db")) as gb:
+        for sol in solutions:
+            name = sol.stem
+            full = gb.find_submission_notebook(name, chapter, "full")
+            stub = gb.find_submission_notebook(name, chapter, "stub")
+            partial = gb.find_submission_notebook(name, chapter, "partial")
+            assert full.max_score > 0
+            assert full.score == full.max_score, f"{name}: solution scored {full.score}/{full.max_score}"
+            assert stub.score == 0, f"{name}: released stub scored {stub.score}"
+            lost = sum(g.max_score for g in partial.grades if g.name.rpartition("-")[0] == undone[name])
+            assert lost > 0
+            assert partial.score == full.max_score - lost, (
+                f"{name}: undoing {undone[name]} should cost exactly {lost} points, "
+                f"scored {partial.score}/{full.max_score}")
+    # every student's notebooks were autograded (none aborted by a dead kernel or malformed file)
+    for student in ("full", "stub", "partial"):
+        graded = sorted(p.name for p in (course / "autograded" / student / chapter).glob("*.ipynb"))
+        assert graded == [p.name for p in solutions], f"{student}: autograded {graded}"

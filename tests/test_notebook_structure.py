@@ -1,0 +1,69 @@
+"""Every instructor notebook follows the course's exercise conventions (DESIGN.md, "Exercises")."""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from dlcourse.grading.notebooks import ROOT
+
+NOTEBOOKS = sorted((ROOT / "solutions").glob("*/*.ipynb"))
+
+
+def _exercises(nb) -> dict[str, dict[str, dict]]:
+    """{stem: {"solution"|"visible"|"hidden": nbgrader metadata}}."""
+    found: dict[str, dict[str, dict]] = {}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader")
+        if not meta:
+            continue
+        gid = meta["grade_id"]
+        if meta.get("solution"):
+            found.setdefault(gid, {})["solution"] = meta
+        elif meta.get("grade"):
+            stem, _, kind = gid.rpartition("-")
+            found.setdefault(stem, {})[kind] = meta
+    return found
+
+
+def test_there_are_notebooks():
+    assert len(NOTEBOOKS) >= 4
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_exercise_conventions(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    topic_words = re.sub(r"^\d+-", "", path.stem).split("-")
+    exercises = _exercises(nb)
+    assert len(exercises) >= 2, f"{path.name}: at least 2 graded exercises expected, found {sorted(exercises)}"
+    for stem, parts in exercises.items():
+        assert stem.split("-")[0] in topic_words, f"{path.name}: grade id {stem!r} should start with a word of the topic"
+        assert set(parts) == {"solution", "visible", "hidden"}, f"{path.name}: {stem} needs solution, visible and hidden cells"
+        assert parts["hidden"]["points"] > parts["visible"]["points"], f"{stem}: hidden tests must be worth most points"
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") or meta.get("grade"):
+            assert "remove-cell" in cell.metadata.get("tags", []), \
+                f"{path.name}: cell {meta['grade_id']} must be tagged remove-cell so the book hides it"
+        if meta.get("grade"):
+            assert not any(o.get("name") == "stderr" or o.get("output_type") == "error" for o in cell.get("outputs", [])), \
+                f"{path.name}: test cell {meta['grade_id']} writes to stderr or fails; nbgrader would score it 0"
+            assert not cell.get("outputs"), f"{path.name}: test cell {meta['grade_id']} must be silent"
+
+
+def test_grade_ids_unique_per_chapter():
+    for chapter in {p.parent for p in NOTEBOOKS}:
+        ids = [c.metadata["nbgrader"]["grade_id"] for p in sorted(chapter.glob("*.ipynb"))
+               for c in nbformat.read(p, as_version=4).cells if "nbgrader" in c.metadata]
+        assert len(ids) == len(set(ids)), f"duplicate grade ids in {chapter.name}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_one_title_and_executed(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    titles = [line for c in nb.cells if c.cell_type == "markdown" for line in c.source.splitlines()
+              if line.startswith("# ")]
+    assert len(titles) == 1, f"{path.name}: exactly one '# ' title expected, found {titles}"
+    code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+    assert all(c.get("execution_count") for c in code), f"{path.name}: run `make notebooks` to store outputs"
