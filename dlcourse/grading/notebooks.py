@@ -18,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 EXECUTION_ENV = {"TQDM_DISABLE": "1", "DLCOURSE_DEVICE": "cpu", "DLCOURSE_SCALE": "1", "OMP_NUM_THREADS": "1",
-                 "MPLBACKEND": "module://matplotlib_inline.backend_inline", "PYTHONHASHSEED": "0"}
+                 "PYTHONHASHSEED": "0"}
 
 
 def use_execution_env() -> None:

@@ -18,10 +18,10 @@ Derivatives: :math:`\mathrm{ReLU}'(x) = [x > 0]`, :math:`\sigma'(x) = \sigma(x)(
 Shapes: every function is elementwise (any shape) except ``softmax``/``log_softmax``,
 which normalise along ``dim`` and keep the input's shape.
 
-Numerics: ``exp`` overflows float32 above 88. Each function only ever exponentiates a
-non-positive number, so no intermediate is ``inf`` and no gradient is ``nan``. Branches are
-selected with :func:`torch.where` on *safe* inputs: the branch that is not taken is still
-computed (and differentiated), so it must be finite too.
+Numerics: ``exp`` overflows float32 above 88. Each function only ever exponentiates
+:math:`-|x|` (or a shifted :math:`x - \max x`), so no intermediate is ``inf`` and no gradient
+is ``nan``: :func:`torch.where` computes and differentiates *both* branches, so the branch
+that is not taken must be finite too.
 
 All results equal ``torch.relu``, ``torch.sigmoid``, ``torch.tanh``, ``torch.softmax`` and
 ``torch.log_softmax`` in value and gradient (``tests/test_nn_activations.py``).
@@ -47,24 +47,22 @@ def relu_grad(x: Tensor) -> Tensor:
     return (x > 0).to(x.dtype)
 
 
-def _split(x: Tensor) -> tuple[Tensor, Tensor]:
-    """Return ``(x where x >= 0 else 0, x where x < 0 else 0)``: safe inputs for each branch."""
-    zero = torch.zeros_like(x)
-    return torch.where(x >= 0, x, zero), torch.where(x < 0, x, zero)
+def _neg_abs(x: Tensor) -> Tensor:
+    """:math:`-|x|`, differentiated like the ``x >= 0`` branch at 0 (``abs`` would give gradient 0 there)."""
+    return torch.where(x >= 0, -x, x)
 
 
 def sigmoid(x: Tensor) -> Tensor:
-    """Logistic sigmoid, :math:`1 / (1 + e^{-x})`, stable for any ``x``.
+    r"""Logistic sigmoid, :math:`1 / (1 + e^{-x})`, stable for any ``x``.
 
-    For ``x >= 0`` use ``1 / (1 + e^{-x})``; for ``x < 0`` the equal form ``e^{x} / (1 + e^{x})``.
+    With :math:`e = e^{-|x|} \in (0, 1]`: :math:`\sigma(x) = 1 / (1 + e)` for ``x >= 0`` and the
+    equal form :math:`e / (1 + e)` for ``x < 0``. Only one exponential, and it never overflows.
 
     >>> sigmoid(torch.tensor([0.0, -1000.0, 1000.0]))
     tensor([0.5000, 0.0000, 1.0000])
     """
-    pos, neg = _split(x)
-    e_pos = torch.exp(-pos)  # in (0, 1]
-    e_neg = torch.exp(neg)  # in (0, 1]
-    return torch.where(x >= 0, 1.0 / (1.0 + e_pos), e_neg / (1.0 + e_neg))
+    e = torch.exp(_neg_abs(x))  # in (0, 1]
+    return torch.where(x >= 0, torch.ones_like(x), e) / (1.0 + e)
 
 
 def sigmoid_grad(x: Tensor) -> Tensor:
@@ -74,19 +72,18 @@ def sigmoid_grad(x: Tensor) -> Tensor:
 
 
 def tanh(x: Tensor) -> Tensor:
-    """Hyperbolic tangent, :math:`(e^{x} - e^{-x}) / (e^{x} + e^{-x})`, stable for any ``x``.
+    r"""Hyperbolic tangent, :math:`(e^{x} - e^{-x}) / (e^{x} + e^{-x})`, stable for any ``x``.
 
-    Dividing numerator and denominator by :math:`e^{|x|}` gives, for ``x >= 0``,
-    :math:`-\\mathrm{expm1}(-2x) / (2 + \\mathrm{expm1}(-2x))` (``expm1`` keeps precision near 0),
-    and the mirror image for ``x < 0``.
+    Dividing numerator and denominator by :math:`e^{|x|}` gives, with
+    :math:`m = \mathrm{expm1}(-2|x|) = e^{-2|x|} - 1 \in (-1, 0]`,
+    :math:`\tanh(x) = -m / (2 + m)` for ``x >= 0`` and :math:`m / (2 + m)` for ``x < 0``
+    (``expm1`` keeps full precision near 0, where :math:`e^{-2|x|}` is close to 1).
 
     >>> tanh(torch.tensor([0.0, 1000.0]))
     tensor([0., 1.])
     """
-    pos, neg = _split(x)
-    m_pos = torch.expm1(-2.0 * pos)  # in (-1, 0]
-    m_neg = torch.expm1(2.0 * neg)  # in (-1, 0]
-    return torch.where(x >= 0, -m_pos / (2.0 + m_pos), m_neg / (2.0 + m_neg))
+    m = torch.expm1(2.0 * _neg_abs(x))  # in (-1, 0]
+    return torch.where(x >= 0, -m, m) / (2.0 + m)
 
 
 def tanh_grad(x: Tensor) -> Tensor:
@@ -95,12 +92,12 @@ def tanh_grad(x: Tensor) -> Tensor:
 
 
 def softplus(x: Tensor) -> Tensor:
-    """Softplus, :math:`\\log(1 + e^{x})`, stable: :math:`x + \\log(1 + e^{-x})` for ``x > 0``.
+    r"""Softplus, :math:`\log(1 + e^{x}) = \max(x, 0) + \log(1 + e^{-|x|})`, stable for any ``x``.
 
     Its derivative is exactly ``sigmoid(x)``, which is what makes the logistic losses stable.
     """
-    pos, neg = _split(x)
-    return torch.where(x >= 0, pos + torch.log1p(torch.exp(-pos)), torch.log1p(torch.exp(neg)))
+    # max(x, 0) must take the same branch at 0 as _neg_abs (relu's gradient at 0 is 0, this one's is 1)
+    return torch.where(x >= 0, x, torch.zeros_like(x)) + torch.log1p(torch.exp(_neg_abs(x)))
 
 
 def _check_dim(x: Tensor, dim: int) -> None:
