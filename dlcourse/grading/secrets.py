@@ -2,7 +2,8 @@
 
 A *secret line* is a line between ``### BEGIN SOLUTION`` / ``### END SOLUTION`` or
 ``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN TESTS`` in an instructor notebook that appears
-nowhere in the public text (lesson cells, markdown, the student copies). Short lines
+nowhere in the public text (lesson cells, markdown, the student copies), not even as part
+of a longer line. Short lines
 (``return x``) are ignored: they are not evidence of a leak.
 
 The scan reads every file. HTML is also compared with its tags stripped and entities
@@ -59,7 +60,9 @@ def secret_lines(instructor_notebooks: Iterable[Path], public_notebooks: Iterabl
     for path in public_notebooks:
         for cell in nbformat.read(path, as_version=4).cells:
             public.update(_norm(line) for line in cell.source.splitlines())
-    return {s for s in secrets - public if len(s) >= MIN_LENGTH}
+    # a secret line that is part of a public line (the same call with a comment after it) is no secret
+    public_text = "\n".join(public)
+    return {s for s in secrets if len(s) >= MIN_LENGTH and s not in public_text}
 
 
 def _views(raw: str) -> tuple[str, str]:
