@@ -39,7 +39,7 @@ def relu(x: Tensor) -> Tensor:
     >>> relu(torch.tensor([-2.0, 0.0, 3.0]))
     tensor([0., 0., 3.])
     """
-    return torch.where(x > 0, x, torch.zeros_like(x))
+    return torch.where(x > 0, x, 0.0)
 
 
 def relu_grad(x: Tensor) -> Tensor:
@@ -62,7 +62,7 @@ def sigmoid(x: Tensor) -> Tensor:
     tensor([0.5000, 0.0000, 1.0000])
     """
     e = torch.exp(_neg_abs(x))  # in (0, 1]
-    return torch.where(x >= 0, torch.ones_like(x), e) / (1.0 + e)
+    return torch.where(x >= 0, 1.0, e) / (1.0 + e)
 
 
 def sigmoid_grad(x: Tensor) -> Tensor:
@@ -97,7 +97,7 @@ def softplus(x: Tensor) -> Tensor:
     Its derivative is exactly ``sigmoid(x)``, which is what makes the logistic losses stable.
     """
     # max(x, 0) must take the same branch at 0 as _neg_abs (relu's gradient at 0 is 0, this one's is 1)
-    return torch.where(x >= 0, x, torch.zeros_like(x)) + torch.log1p(torch.exp(_neg_abs(x)))
+    return torch.where(x >= 0, x, 0.0) + torch.log1p(torch.exp(_neg_abs(x)))
 
 
 def _check_dim(x: Tensor, dim: int) -> None:
