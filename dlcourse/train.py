@@ -16,6 +16,7 @@ variable ``TQDM_DISABLE=1`` (the test suite sets it, so stored notebook outputs 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping
 
 import torch
@@ -26,6 +27,11 @@ from dlcourse.metrics import accuracy
 
 Metric = Callable[[Tensor, Tensor], float]  # (y_true, output) -> value
 LossFn = Callable[[Tensor, Tensor], Tensor]  # (output, target) -> 0-d tensor
+
+
+def _bar_disabled(progress: bool) -> bool:
+    """No bar when asked, or when ``TQDM_DISABLE`` is set: tqdm's notebook bar ignores that variable itself."""
+    return not progress or os.environ.get("TQDM_DISABLE", "").strip().lower() not in ("", "0", "false")
 
 
 def _model_device(model: nn.Module) -> torch.device:
@@ -87,8 +93,7 @@ def fit(
         raise ValueError(f"epochs must be at least 1, got {epochs}")
     device = _model_device(model)
     history: dict[str, list[float]] = {"train_loss": []}
-    # Pass `disable` only to switch the bar off: an explicit value would override TQDM_DISABLE.
-    bar = tqdm(range(epochs), desc="epochs", leave=False, **({} if progress else {"disable": True}))
+    bar = tqdm(range(epochs), desc="epochs", leave=False, disable=_bar_disabled(progress))
     for _ in bar:
         model.train()
         total, n = 0.0, 0

@@ -155,3 +155,15 @@ def test_plots_draw_labelled_axes():
     with pytest.raises(ValueError, match=r"\(N, 2\)"):
         plot.plot_decision_boundary(model, torch.zeros(3, 3), y[:3])
     matplotlib.pyplot.close("all")
+
+
+def test_fit_progress_bar_obeys_tqdm_disable(monkeypatch, capsys):
+    model = dnn.MLP(2, [2], 2)
+    data = [(torch.randn(4, 2), torch.tensor([0, 1, 0, 1]))]
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    monkeypatch.setenv("TQDM_DISABLE", "1")
+    fit(model, data, loss_fn=dnn.cross_entropy, optimizer=opt, epochs=2)
+    assert "epochs" not in capsys.readouterr().err
+    monkeypatch.setenv("TQDM_DISABLE", "0")
+    fit(model, data, loss_fn=dnn.cross_entropy, optimizer=opt, epochs=2)
+    assert "epochs" in capsys.readouterr().err

@@ -67,3 +67,8 @@ def test_one_title_and_executed(path: Path):
     assert len(titles) == 1, f"{path.name}: exactly one '# ' title expected, found {titles}"
     code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
     assert all(c.get("execution_count") for c in code), f"{path.name}: run `make notebooks` to store outputs"
+    for cell in code:
+        for out in cell.get("outputs", []):
+            assert out.get("name") != "stderr", f"{path.name}: stored stderr output (a warning or a progress bar)"
+            assert "application/vnd.jupyter.widget-view+json" not in out.get("data", {}), \
+                f"{path.name}: a progress-bar widget was stored; execute with `make notebooks` (TQDM_DISABLE=1)"

@@ -11,13 +11,46 @@ from dlcourse.nn.activations import (
     tanh,
     tanh_grad,
 )
+from dlcourse.nn.attention import (
+    MultiHeadAttention,
+    attention_weights,
+    scaled_dot_product_attention,
+    sinusoidal_positional_encoding,
+)
+from dlcourse.nn.conv import AvgPool2d, Conv2d, MaxPool2d, avg_pool2d, conv2d, conv2d_output_shape, im2col, max_pool2d
+from dlcourse.nn.gan import Discriminator, Generator, discriminator_loss, generator_loss
 from dlcourse.nn.linear import MLP, Linear
 from dlcourse.nn.losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
+from dlcourse.nn.recurrent import GRU, LSTM, RNN, gru_cell, lstm_cell, rnn_cell
 from dlcourse.nn.regularization import l1_penalty, l2_penalty
+from dlcourse.nn.transformer import TransformerEncoderLayer
 
 __all__ = [
+    "GRU",
+    "LSTM",
     "MLP",
+    "RNN",
+    "AvgPool2d",
+    "Conv2d",
+    "Discriminator",
+    "Generator",
     "Linear",
+    "MaxPool2d",
+    "MultiHeadAttention",
+    "TransformerEncoderLayer",
+    "attention_weights",
+    "avg_pool2d",
+    "conv2d",
+    "conv2d_output_shape",
+    "discriminator_loss",
+    "generator_loss",
+    "gru_cell",
+    "im2col",
+    "lstm_cell",
+    "max_pool2d",
+    "rnn_cell",
+    "scaled_dot_product_attention",
+    "sinusoidal_positional_encoding",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
     "l1_penalty",
