@@ -52,6 +52,24 @@ def test_exercise_conventions(path: Path):
             assert not cell.get("outputs"), f"{path.name}: test cell {meta['grade_id']} must be silent"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_stated_points_match_metadata(path: Path):
+    """'### Exercise N: ... (k points)' promises what the exercise's test cells are worth."""
+    nb = nbformat.read(path, as_version=4)
+    exercises = _exercises(nb)
+    stated = None
+    for cell in nb.cells:
+        match = re.search(r"^###? Exercise .*\((\d+) points?\)", cell.source, re.M) if cell.cell_type == "markdown" else None
+        if match:
+            stated = int(match.group(1))
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") and stated is not None:
+            parts = exercises[meta["grade_id"]]
+            actual = parts["visible"]["points"] + parts["hidden"]["points"]
+            assert actual == stated, f"{path.name}: {meta['grade_id']} is announced as {stated} points, worth {actual}"
+            stated = None
+
+
 def test_grade_ids_unique_per_chapter():
     for chapter in {p.parent for p in NOTEBOOKS}:
         ids = [c.metadata["nbgrader"]["grade_id"] for p in sorted(chapter.glob("*.ipynb"))
