@@ -167,3 +167,14 @@ def test_fit_progress_bar_obeys_tqdm_disable(monkeypatch, capsys):
     monkeypatch.setenv("TQDM_DISABLE", "0")
     fit(model, data, loss_fn=dnn.cross_entropy, optimizer=opt, epochs=2)
     assert "epochs" in capsys.readouterr().err
+
+
+def test_progress_helper_obeys_tqdm_disable(monkeypatch, capsys):
+    from dlcourse.train import progress
+
+    monkeypatch.setenv("TQDM_DISABLE", "1")
+    assert list(progress(range(3), desc="steps")) == [0, 1, 2]
+    assert "steps" not in capsys.readouterr().err
+    monkeypatch.delenv("TQDM_DISABLE")
+    assert list(progress(range(3), desc="steps")) == [0, 1, 2]
+    assert "steps" in capsys.readouterr().err
