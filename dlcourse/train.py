@@ -29,9 +29,9 @@ Metric = Callable[[Tensor, Tensor], float]  # (y_true, output) -> value
 LossFn = Callable[[Tensor, Tensor], Tensor]  # (output, target) -> 0-d tensor
 
 
-def _bar_disabled(progress: bool) -> bool:
-    """No bar when asked, or when ``TQDM_DISABLE`` is set: tqdm's notebook bar ignores that variable itself."""
-    return not progress or os.environ.get("TQDM_DISABLE", "").strip().lower() not in ("", "0", "false")
+def _tqdm_disabled() -> bool:
+    """Whether ``TQDM_DISABLE`` is set: tqdm's notebook bar ignores that variable, so we read it ourselves."""
+    return os.environ.get("TQDM_DISABLE", "").strip().lower() not in ("", "0", "false")
 
 
 def progress(iterable: Iterable, desc: str | None = None, total: int | None = None, leave: bool = False) -> tqdm:
@@ -40,7 +40,7 @@ def progress(iterable: Iterable, desc: str | None = None, total: int | None = No
     >>> sum(progress(range(3), desc="steps"))
     3
     """
-    return tqdm(iterable, desc=desc, total=total, leave=leave, disable=_bar_disabled(True))
+    return tqdm(iterable, desc=desc, total=total, leave=leave, disable=_tqdm_disabled())
 
 
 def _model_device(model: nn.Module) -> torch.device:
@@ -102,7 +102,7 @@ def fit(
         raise ValueError(f"epochs must be at least 1, got {epochs}")
     device = _model_device(model)
     history: dict[str, list[float]] = {"train_loss": []}
-    bar = tqdm(range(epochs), desc="epochs", leave=False, disable=_bar_disabled(progress))
+    bar = tqdm(range(epochs), desc="epochs", leave=False, disable=not progress or _tqdm_disabled())
     for _ in bar:
         model.train()
         total, n = 0.0, 0
