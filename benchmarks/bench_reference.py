@@ -88,7 +88,7 @@ def report(description: str, make_cases: Callable[[torch.device], list[Case]], t
     devices = args.device or (["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"])
     missed = 0
     print(f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads")
-    print(f"{'device':<7} {'case':<16} {'ours (ms)':>10} {'torch (ms)':>11} {'ratio':>7} {'target':>7}")
+    print(f"{'device':<7} {'case':<16} {'ours (ms)':>10} {'built-in':>11} {'ratio':>7} {'target':>7}")
     for name in devices:
         device = torch.device(name)
         for case, kind, ours, ref in make_cases(device):

@@ -95,8 +95,8 @@ def precision_recall_f1(y_true, y_pred, average: str = "binary", pos_label: int 
     tp = cm.diagonal()                                            # (C,)
     fp = cm.sum(dim=0) - tp                                       # predicted as c, but not c
     fn = cm.sum(dim=1) - tp                                       # truly c, predicted otherwise
+    present = torch.nonzero(cm.sum(0) + cm.sum(1)).squeeze(1)    # classes that occur in y_true or y_pred
     if average == "binary":
-        present = torch.cat([y_true, y_pred]).unique()
         if len(present) > 2 or (num_classes is not None and num_classes > 2):
             raise ValueError(f"average='binary' needs two classes, got {present.tolist()}; "
                              "use average='macro', 'micro' or 'weighted'")
@@ -110,8 +110,7 @@ def precision_recall_f1(y_true, y_pred, average: str = "binary", pos_label: int 
         tp, fp, fn = tp.sum(0, keepdim=True), fp.sum(0, keepdim=True), fn.sum(0, keepdim=True)
     elif average in ("macro", "weighted"):
         if num_classes is None:   # only the classes that occur, like scikit-learn's default labels
-            keep = torch.cat([y_true, y_pred]).unique()
-            tp, fp, fn = tp[keep], fp[keep], fn[keep]
+            tp, fp, fn = tp[present], fp[present], fn[present]
     else:
         raise ValueError(f"average must be 'binary', 'micro', 'macro' or 'weighted', got {average!r}")
     precision = _divide(tp, tp + fp)
@@ -137,8 +136,8 @@ def _scores(y_true, scores) -> tuple[Tensor, Tensor]:
 
 def _counts_at_thresholds(y: Tensor, s: Tensor) -> tuple[Tensor, Tensor, Tensor]:
     """False and true positives when predicting 1 for ``score >= t``, for every distinct score t, descending."""
-    order = torch.argsort(s, descending=True, stable=True)
-    s, y = s[order], y[order].double()
+    s, order = torch.sort(s, descending=True)   # ties may come in any order: only a run's end is kept
+    y = y[order].double()
     last = torch.cat([s[1:] != s[:-1], torch.tensor([True])])   # last index of each run of equal scores
     tps = torch.cumsum(y, 0)[last]
     fps = torch.arange(1, len(y) + 1, dtype=torch.float64)[last] - tps

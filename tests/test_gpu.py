@@ -38,3 +38,41 @@ def test_fit_on_cuda():
     fit(model, train, loss_fn=dnn.cross_entropy, optimizer=opt, epochs=15, val_loader=val, progress=False)
     assert evaluate(model, test)["accuracy"] >= 0.95
     assert dnn.l2_penalty(model).device.type == "cuda"
+
+
+@pytest.mark.parametrize("name,kwargs", [("SGD", dict(lr=0.05, momentum=0.9, nesterov=True)),
+                                         ("Adam", dict(lr=0.01)), ("AdamW", dict(lr=0.01, weight_decay=0.1))])
+def test_optimizers_on_cuda_match_cpu(name, kwargs):
+    from dlcourse import optim
+
+    g = torch.Generator().manual_seed(0)
+    X, w0 = torch.randn(32, 5, generator=g, dtype=torch.float64), torch.randn(5, 2, generator=g, dtype=torch.float64)
+    paths = []
+    for device in ("cpu", "cuda"):
+        w = w0.clone().to(device).requires_grad_(True)
+        opt = getattr(optim, name)([w], **kwargs)
+        for _ in range(50):
+            opt.zero_grad()
+            torch.tanh(X.to(device) @ w).pow(2).mean().backward()
+            opt.step()
+        assert w.device.type == device
+        paths.append(w.detach().cpu())
+    torch.testing.assert_close(paths[0], paths[1])
+
+
+def test_metrics_and_gp_accept_cuda_tensors():
+    from dlcourse import metrics
+    from dlcourse.tuning import GaussianProcess
+
+    g = torch.Generator().manual_seed(0)
+    y, p = torch.randint(0, 3, (100,), generator=g), torch.randint(0, 3, (100,), generator=g)
+    assert torch.equal(metrics.confusion_matrix(y.cuda(), p.cuda()), metrics.confusion_matrix(y, p))
+    assert metrics.precision_recall_f1(y.cuda(), p.cuda(), average="macro") == metrics.precision_recall_f1(y, p, average="macro")
+    X, t = torch.rand(20, 2, generator=g, dtype=torch.float64), torch.randn(20, generator=g, dtype=torch.float64)
+    Xs = torch.rand(5, 2, generator=g, dtype=torch.float64)
+    cpu = GaussianProcess().fit(X, t, optimize=True)
+    gpu = GaussianProcess().fit(X.cuda(), t.cuda(), optimize=True)
+    mean, std = gpu.predict(Xs.cuda())
+    assert mean.device.type == "cuda"
+    torch.testing.assert_close(mean.cpu(), cpu.predict(Xs)[0])
+    torch.testing.assert_close(std.cpu(), cpu.predict(Xs)[1])
