@@ -39,6 +39,7 @@ release: install
 benchmarks: install
 	$(BIN)/python benchmarks/bench_reference.py
 	$(BIN)/python benchmarks/bench_models.py
+	$(BIN)/python benchmarks/bench_training.py
 	$(BIN)/python benchmarks/notebook_times.py
 
 clean:
