@@ -8,6 +8,8 @@
   kernel) and the modules in ``SHARED_FIXTURE_MODULES`` (their tests share a module-scoped fixture).
 """
 
+import pytest
+
 from dlcourse.grading.notebooks import use_execution_env
 
 use_execution_env()
@@ -15,6 +17,7 @@ use_execution_env()
 SHARED_FIXTURE_MODULES = {"tests/test_book.py"}   # the book is built once, by one worker
 
 
+@pytest.hookimpl(optionalhook=True)  # the hook exists only when pytest-xdist is loaded
 def pytest_xdist_make_scheduler(config, log):
     if config.getvalue("dist") != "loadscope":
         return None

@@ -10,6 +10,10 @@ Cases:
   kernels launch far fewer kernels, so the ratio is printed without a target.
 - metrics (CPU only): confusion_matrix, precision_recall_f1 (macro) and roc_curve on 100 000 labels
   against scikit-learn's. Target <= 1.5x.
+- autograd (CPU only): loss and gradients of a 2-16-1 tanh network on 32 points with the scalar
+  engine dlcourse.autograd.Value against the same float64 network in torch.autograd. Every scalar
+  is a Python object there, so the target is loose, <= 100x: it catches an accidental quadratic
+  blow-up (e.g. a topological sort without its visited set), not the Python overhead.
 - gp (CPU only): GaussianProcess fit + predict with fixed hyperparameters, 300 observations, 2000
   test points, against sklearn's GaussianProcessRegressor(optimizer=None). Target <= 1.5x.
 Exit status 1 when a CPU target is missed.
@@ -28,10 +32,11 @@ from sklearn.gaussian_process.kernels import RBF, ConstantKernel
 
 from bench_reference import Case, report
 from dlcourse import metrics, optim
+from dlcourse.autograd import Value
 from dlcourse.nn import MLP
 from dlcourse.tuning import GaussianProcess
 
-TARGETS = {"optimizer": 1.5, "metrics": 1.5, "gp": 1.5}
+TARGETS = {"optimizer": 1.5, "metrics": 1.5, "autograd": 100.0, "gp": 1.5}
 
 
 def _optimizer_cases(device: torch.device) -> list[Case]:
@@ -72,6 +77,7 @@ def _cpu_cases() -> list[Case]:
         ("roc_curve", "metrics", lambda: metrics.roc_curve(binary, scores),
          lambda: skm.roc_curve(yb, sb, drop_intermediate=False)),
     ]
+    out.append(("autograd_mlp", "autograd", *_autograd_pair(g)))
     X = torch.rand(300, 3, generator=g, dtype=torch.float64)
     y = torch.sin(4 * X[:, 0]) + X[:, 1]
     Xs = torch.rand(2000, 3, generator=g, dtype=torch.float64)
@@ -81,6 +87,33 @@ def _cpu_cases() -> list[Case]:
                 lambda: GaussianProcessRegressor(kernel, alpha=1e-4, optimizer=None).fit(Xn, yn)
                 .predict(Xsn, return_std=True)))
     return out
+
+
+def _autograd_pair(g: torch.Generator):
+    W1, b1 = torch.randn(16, 2, generator=g, dtype=torch.float64), torch.randn(16, generator=g, dtype=torch.float64)
+    W2, b2 = torch.randn(16, generator=g, dtype=torch.float64), torch.randn(1, generator=g, dtype=torch.float64)
+    X, y = torch.randn(32, 2, generator=g, dtype=torch.float64), torch.randn(32, generator=g, dtype=torch.float64)
+    rows, xs, ys = W1.tolist(), X.tolist(), y.tolist()
+
+    def ours():
+        w1 = [[Value(w) for w in row] for row in rows]
+        c1, w2, c2 = [Value(b) for b in b1.tolist()], [Value(w) for w in W2.tolist()], Value(b2.item())
+        loss = Value(0.0)
+        for xi, yi in zip(xs, ys):
+            h = [(r[0] * xi[0] + r[1] * xi[1] + c).tanh() for r, c in zip(w1, c1)]
+            out = sum((w * hj for w, hj in zip(w2, h)), c2)
+            loss = loss + (out - yi) ** 2
+        (loss / len(ys)).backward()
+
+    params = [p.clone().requires_grad_(True) for p in (W1, b1, W2, b2)]
+
+    def builtin():
+        for p in params:
+            p.grad = None
+        w1, c1, w2, c2 = params
+        (((torch.tanh(X @ w1.T + c1) @ w2 + c2) - y) ** 2).mean().backward()
+
+    return ours, builtin
 
 
 def cases(device: torch.device) -> list[Case]:
