@@ -1,6 +1,37 @@
-"""Datasets that need no download: scikit-learn's bundled digits and generated 2-D toys."""
+"""Datasets that need no download (scikit-learn's bundled digits, generated 2-D toys) and data augmentation."""
 
+from dlcourse.data import augment
+from dlcourse.data.augment import (
+    Compose,
+    color_jitter,
+    hflip,
+    random_crop,
+    random_deletion,
+    random_hflip,
+    random_rotation,
+    random_scale,
+    rotate,
+    synonym_replacement,
+)
 from dlcourse.data.digits import Split, load_digits
 from dlcourse.data.toy import circles, spirals, two_moons, xor
 
-__all__ = ["Split", "circles", "load_digits", "spirals", "two_moons", "xor"]
+__all__ = [
+    "Compose",
+    "Split",
+    "augment",
+    "circles",
+    "color_jitter",
+    "hflip",
+    "load_digits",
+    "random_crop",
+    "random_deletion",
+    "random_hflip",
+    "random_rotation",
+    "random_scale",
+    "rotate",
+    "spirals",
+    "synonym_replacement",
+    "two_moons",
+    "xor",
+]
