@@ -42,3 +42,25 @@ def test_scan_finds_highlighted_escaped_and_marker_leaks(tmp_path):
     assert ("searchindex.js", "BEGIN HIDDEN TESTS") in found
     assert any(name == "quoted.html" for name, _ in found)
     assert not any(name == "clean.html" for name, _ in found)
+
+
+def test_continuation_backslash_is_not_part_of_a_secret(tmp_path):
+    """A hidden ``assert ..., \\`` line that a visible test repeats with its message is public, and JSON's
+    escaped quote (``, \\"msg\\"``) in a student copy must not read as that line; a real leak still shows."""
+    nb = A.notebook([
+        A.md("# T"),
+        A.exercise("t-f", "def f(x):\n    ### BEGIN SOLUTION\n    return torch.clamp_min(x, 0.0)\n    ### END SOLUTION"),
+        A.visible_tests("t-f", 'assert torch.allclose(_ours, _ref), "values differ"'),
+        A.hidden_tests("t-f", 'assert torch.allclose(_ours, _ref), \\\n    "hidden values differ"\n'
+                              'assert torch.allclose(_other_secret_name, _ref), \\\n    "x"'),
+    ])
+    nbformat.write(nb, tmp_path / "a.ipynb")
+    secrets = secret_lines([tmp_path / "a.ipynb"])
+    assert "assert torch.allclose(_ours, _ref)," not in secrets
+    assert "assert torch.allclose(_other_secret_name, _ref)," in secrets
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "student.ipynb").write_text('{"source": ["assert torch.allclose(_ours, _ref), \\"values differ\\""]}')
+    (site / "leak.ipynb").write_text('{"source": ["assert torch.allclose(_other_secret_name, _ref), \\\\\\n"]}')
+    found = {leak.path.name for leak in scan(site, secrets)}
+    assert found == {"leak.ipynb"}

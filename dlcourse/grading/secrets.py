@@ -3,8 +3,10 @@
 A *secret line* is a line between ``### BEGIN SOLUTION`` / ``### END SOLUTION`` or
 ``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN TESTS`` in an instructor notebook that appears
 nowhere in the public text (lesson cells, markdown, the student copies), not even as part
-of a longer line. Short lines
-(``return x``) are ignored: they are not evidence of a leak.
+of a longer line. Short lines (``return x``, ``return order``: under ``MIN_LENGTH`` characters)
+are ignored: they occur by chance in unrelated files, such as the theme's JavaScript, and are no
+evidence of a leak. A trailing line-continuation backslash is not part of a line's text (in a JSON
+file, an escaped quote would match it).
 
 The scan reads every file. HTML is also compared with its tags stripped and entities
 unescaped, because syntax highlighting splits code into ``<span>`` tokens.
@@ -24,11 +26,16 @@ MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN T
 _REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
-MIN_LENGTH = 12
+MIN_LENGTH = 16
 
 
 def _norm(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
+
+
+def _norm_line(line: str) -> str:
+    """A source line, whitespace-normalised and without a trailing continuation backslash."""
+    return _norm(_norm(line).removesuffix("\\"))
 
 
 @dataclass(frozen=True)
@@ -55,11 +62,11 @@ def secret_lines(instructor_notebooks: Iterable[Path], public_notebooks: Iterabl
     public: set[str] = set()
     for path in instructor_notebooks:
         s, p = split_notebook(path)
-        secrets.update(_norm(line) for line in s)
-        public.update(_norm(line) for line in p)
+        secrets.update(_norm_line(line) for line in s)
+        public.update(_norm_line(line) for line in p)
     for path in public_notebooks:
         for cell in nbformat.read(path, as_version=4).cells:
-            public.update(_norm(line) for line in cell.source.splitlines())
+            public.update(_norm_line(line) for line in cell.source.splitlines())
     # a secret line that is part of a public line (the same call with a comment after it) is no secret
     public_text = "\n".join(public)
     return {s for s in secrets if len(s) >= MIN_LENGTH and s not in public_text}
