@@ -230,6 +230,10 @@ class GaussianProcess:
     marginal likelihood :math:`-\\tfrac12 y^\\top \\alpha - \\sum_i \\log L_{ii} - \\tfrac n2 \\log 2\\pi`
     over the hyperparameters within ``BOUNDS`` (one lengthscale per dimension). Computation is in
     float64 on X's device.
+
+    The prior mean is 0 and ``y`` is used as given: standardise it first (``bayesian_optimization``
+    does). With only a handful of points the likelihood cannot pin the lengthscale down and the fit
+    tends to its lower bound; fix the hyperparameters instead (``fit(X, y)``) until there are more.
     """
 
     BOUNDS = {"lengthscale": (1e-2, 1e1), "signal_var": (1e-2, 1e2), "noise_var": (1e-6, 1.0)}
