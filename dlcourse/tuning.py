@@ -167,7 +167,8 @@ class SearchResult:
     def __repr__(self) -> str:
         if not self.trials:
             return f"SearchResult({self.method!r}, no trials)"
-        return f"SearchResult({self.method!r}, {len(self.trials)} trials, best {self.best.value:.4g} at {self.best.params})"
+        best = self.best
+        return f"SearchResult({self.method!r}, {len(self.trials)} trials, best {best.value:.4g} at {best.params})"
 
 
 def _run(objective: Objective, params: dict) -> Trial:
@@ -294,7 +295,7 @@ class GaussianProcess:
 
     @staticmethod
     def _grid(X: Tensor, y: Tensor, ells: Tensor, ratios: Tensor) -> tuple[Tensor, Tensor, Tensor]:
-        """The (lengthscale (d,), ratio, signal variance) of highest profile likelihood among ells (G, d) x ratios (Q,)."""
+        """(lengthscale (d,), ratio, signal variance) of highest profile likelihood, over ells (G, d) x ratios (Q,)."""
         n = len(X)
         diff = X.unsqueeze(0) / ells.unsqueeze(1)                                 # (G, n, d)
         sq = torch.cdist(diff, diff).pow(2)                                       # (G, n, n)
@@ -336,7 +337,8 @@ def expected_improvement(mean: Tensor, std: Tensor, best: float, xi: float = 0.0
     """Expected improvement below ``best`` (minimisation) of a Gaussian :math:`N(\\mu, \\sigma^2)`:
 
     .. math::
-        \\mathrm{EI} = (f^* - \\mu - \\xi)\\, \\Phi(z) + \\sigma\\, \\varphi(z), \\qquad z = (f^* - \\mu - \\xi) / \\sigma,
+        \\mathrm{EI} = (f^* - \\mu - \\xi)\\, \\Phi(z) + \\sigma\\, \\varphi(z),
+        \\qquad z = (f^* - \\mu - \\xi) / \\sigma,
 
     and :math:`\\max(f^* - \\mu - \\xi, 0)` where :math:`\\sigma = 0`. ``xi`` > 0 favours exploration.
 

@@ -1,4 +1,4 @@
-"""The ``dlcourse`` command: ``check`` on small synthetic notebooks (passing, failing, edited, broken) and ``release``."""
+"""The ``dlcourse`` command: ``check`` on small synthetic notebooks (passing, failing, edited, broken), ``release``."""
 
 import json
 import shutil

@@ -1,0 +1,113 @@
+"""A Jupyter kernel that runs a student's code in a bubblewrap sandbox.
+
+The kernel sees the machine read-only, with these exceptions:
+
+- every folder in ``hide`` (the course folder with solutions/, the gradebook and all submissions; the
+  course repository) is replaced by an empty in-memory folder;
+- inside those, only the paths in ``expose`` come back, read-only (the Python environment, the
+  editable ``dlcourse`` package), and the kernel's working folder comes back writable: the copy of
+  the one notebook being graded, where nbgrader starts the kernel;
+- ``/tmp`` is a private empty folder and ``HOME`` points there;
+- there is no network (a new network namespace with only a loopback device), so the kernel talks to
+  nbgrader over IPC sockets in a folder made for that;
+- the address space is limited (``prlimit --as``): a memory bomb raises ``MemoryError``.
+
+Usage (what ``dlcourse autograde`` does)::
+
+    spec_dir, ipc_dir = kernelspec(tmp, hide=[course, repo], expose=[venv, repo / "dlcourse"], memory=2 * 2**30)
+    # run nbgrader / nbclient with JUPYTER_PATH=spec_dir, kernel_name=KERNEL_NAME,
+    # KernelManager.transport="ipc" and KernelManager.ip=str(ipc_dir / "kernel")
+
+The kernelspec's argv runs ``python -m dlcourse.grading.sandbox --config <json> {connection_file}``,
+which builds the ``bwrap`` command line and replaces itself with it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+KERNEL_NAME = "dlcourse-sandbox"
+
+
+def bwrap() -> str | None:
+    """Path of the ``bwrap`` executable (Debian package ``bubblewrap``), or None."""
+    return shutil.which("bwrap")
+
+
+def usable() -> tuple[bool, str]:
+    """Whether bubblewrap is installed and can create its namespaces here; if not, why."""
+    exe = bwrap()
+    if exe is None:
+        return False, "bubblewrap is not installed (Debian: apt-get install bubblewrap, or `make sandbox`)"
+    proc = subprocess.run([exe, "--ro-bind", "/", "/", "--unshare-net", "--die-with-parent", "true"],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        return False, f"bubblewrap cannot create its sandbox here: {proc.stderr.strip()[:200]}"
+    return True, ""
+
+
+def kernelspec(workdir: Path, hide: list[Path], expose: list[Path], memory: int) -> tuple[Path, Path]:
+    """Write the sandbox kernelspec under ``workdir``; return (folder for JUPYTER_PATH, folder for IPC sockets).
+
+    ``memory`` is the address-space limit in bytes (importing torch needs about 1.5 GB of it).
+    """
+    exe = bwrap()
+    if exe is None:
+        raise FileNotFoundError("bubblewrap is not installed (Debian: apt-get install bubblewrap); "
+                                "without it student code can read solutions and other submissions")
+    workdir = Path(workdir).resolve()
+    spec_root = workdir / "jupyter"
+    ipc_dir = workdir / "ipc"
+    ipc_dir.mkdir(parents=True, exist_ok=True)
+    config = {"bwrap": exe, "hide": [str(Path(p).resolve()) for p in hide],
+              "expose": [str(Path(p).resolve()) for p in expose], "memory": int(memory), "ipc": str(ipc_dir),
+              "python": sys.executable}
+    spec = spec_root / "kernels" / KERNEL_NAME
+    spec.mkdir(parents=True, exist_ok=True)
+    (spec / "sandbox.json").write_text(json.dumps(config, indent=1))
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "dlcourse.grading.sandbox", "--config", str(spec / "sandbox.json"),
+                 "{connection_file}"],
+        "display_name": "Python 3 (dlcourse sandbox)",
+        "language": "python",
+    }, indent=1))
+    return spec_root, ipc_dir
+
+
+def command(config: dict, connection_file: str, cwd: str) -> list[str]:
+    """The bwrap command line that starts ipykernel for ``connection_file`` in ``cwd``."""
+    args = [config["bwrap"], "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    for path in sorted(config["hide"], key=len):       # outer folders first: later mounts cover earlier ones
+        args += ["--tmpfs", path]
+    for path in sorted(config["expose"], key=len):
+        if os.path.exists(path):
+            args += ["--ro-bind", path, path]
+    conn = os.path.abspath(connection_file)
+    args += ["--bind", cwd, cwd,                          # the notebook's own folder, writable
+             "--ro-bind", conn, conn,
+             "--bind", config["ipc"], config["ipc"],
+             "--chdir", cwd, "--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", "/tmp",
+             "--unshare-net", "--die-with-parent",
+             "prlimit", f"--as={config['memory']}",
+             config["python"], "-m", "ipykernel_launcher", "-f", conn]
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="start an ipykernel inside the dlcourse bubblewrap sandbox")
+    parser.add_argument("--config", required=True, type=Path)
+    parser.add_argument("connection_file")
+    args = parser.parse_args(argv)
+    config = json.loads(args.config.read_text())
+    cmd = command(config, args.connection_file, os.getcwd())
+    os.execv(cmd[0], cmd)
+
+
+if __name__ == "__main__":
+    main()
