@@ -28,6 +28,15 @@ from torch import Tensor
 
 
 # ---------------------------------------------------------------------------------------------- space
+def _clip01(u: float) -> float:
+    return min(max(u, 0.0), 1.0)
+
+
+def _cell(u: float, n: int) -> int:
+    """Index of the cell of [0, 1], cut into ``n`` equal cells, that holds ``u`` (the last cell holds 1)."""
+    return min(int(_clip01(u) * n), n - 1)
+
+
 @dataclass(frozen=True)
 class Real:
     """A real number in ``[low, high]``, uniform or (``log=True``) log-uniform."""
@@ -47,7 +56,7 @@ class Real:
 
     def from_unit(self, u: float) -> float:
         a, b = self._ends()
-        v = a + min(max(u, 0.0), 1.0) * (b - a)
+        v = a + _clip01(u) * (b - a)
         return min(max(math.exp(v) if self.log else v, self.low), self.high)
 
     def to_unit(self, value: float) -> float:
@@ -71,8 +80,7 @@ class Integer:
             raise ValueError(f"Integer needs low <= high, got {self.low}, {self.high}")
 
     def from_unit(self, u: float) -> int:
-        n = self.high - self.low + 1
-        return self.low + min(int(min(max(u, 0.0), 1.0) * n), n - 1)   # n equal cells of [0, 1]
+        return self.low + _cell(u, self.high - self.low + 1)
 
     def to_unit(self, value: int) -> float:
         return (value - self.low + 0.5) / (self.high - self.low + 1)    # the centre of its cell
@@ -94,8 +102,7 @@ class Choice:
             raise ValueError("Choice needs at least one option")
 
     def from_unit(self, u: float) -> Any:
-        n = len(self.options)
-        return self.options[min(int(min(max(u, 0.0), 1.0) * n), n - 1)]
+        return self.options[_cell(u, len(self.options))]
 
     def to_unit(self, value: Any) -> float:
         return (list(self.options).index(value) + 0.5) / len(self.options)
@@ -250,10 +257,6 @@ class GaussianProcess:
         L = torch.linalg.cholesky(K)                                                            # (n, n)
         alpha = torch.cholesky_solve(y.unsqueeze(1), L).squeeze(1)                              # (n,)
         return L, alpha
-
-    def _lml(self, X: Tensor, y: Tensor, ell: Tensor, s2: Tensor, n2: Tensor) -> Tensor:
-        L, alpha = self._factor(X, y, ell, s2, n2)
-        return -0.5 * y @ alpha - L.diagonal().log().sum() - 0.5 * len(X) * math.log(2 * math.pi)
 
     def fit(self, X: Tensor, y: Tensor, optimize: bool = False, sweeps: int = 2) -> GaussianProcess:
         """Condition on observations ``X`` (n, d) and ``y`` (n,); optionally fit the hyperparameters first."""
