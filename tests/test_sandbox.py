@@ -2,7 +2,6 @@
 network and a memory limit, yet imports the course's packages and writes its own folder."""
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -51,7 +50,7 @@ print(json.dumps(result))
 '''
 
 
-def test_student_code_sees_only_its_own_folder(tmp_path):
+def test_student_code_sees_only_its_own_folder(tmp_path, monkeypatch):
     ok, why = sandbox.usable()
     if not ok:   # like the GPU tests: the machine lacks the tool (make test tries to install it first)
         pytest.skip(why)
@@ -71,16 +70,9 @@ def test_student_code_sees_only_its_own_folder(tmp_path):
     header = "".join(f"{k} = {str(v)!r}\n" for k, v in secrets.items())
     header += f"COURSE = {str(course)!r}\nREPO_SOLUTION = {str(repo_solution)!r}\n"
     nb.cells = [nbformat.v4.new_code_cell(header + PROBE)]
-    old = os.environ.get("JUPYTER_PATH")
-    os.environ["JUPYTER_PATH"] = str(spec)
-    try:
-        km = KernelManager(kernel_name=sandbox.KERNEL_NAME, transport="ipc", ip=str(ipc / "kernel"))
-        NotebookClient(nb, km=km, timeout=120, resources={"metadata": {"path": str(own)}}).execute()
-    finally:
-        if old is None:
-            del os.environ["JUPYTER_PATH"]
-        else:
-            os.environ["JUPYTER_PATH"] = old
+    monkeypatch.setenv("JUPYTER_PATH", str(spec))
+    km = KernelManager(kernel_name=sandbox.KERNEL_NAME, transport="ipc", ip=str(ipc / "kernel"))
+    NotebookClient(nb, km=km, timeout=120, resources={"metadata": {"path": str(own)}}).execute()
     out = json.loads(next(o.text for o in nb.cells[0].outputs if o.get("name") == "stdout"))
     for key in ("relative solution", "absolute solution", "repository solution", "other student", "gradebook"):
         assert out[key] == "FileNotFoundError", f"{key}: the sandboxed kernel read {out[key]!r}"

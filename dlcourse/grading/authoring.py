@@ -19,6 +19,7 @@ from nbformat import NotebookNode
 
 SCHEMA = 3
 BOOK_HIDDEN = ["remove-cell"]
+VISIBLE, HIDDEN = "-visible", "-hidden"   # grade id suffixes of an exercise's two test cells
 
 
 def _src(text: str) -> str:
@@ -62,14 +63,14 @@ def _test_cell(grade_id: str, src: str, points: int) -> NotebookNode:
 
 def visible_tests(stem: str, text: str, points: int = 1) -> NotebookNode:
     """Tests the student sees and runs; grade id ``<stem>-visible``."""
-    return _test_cell(f"{stem}-visible", _src(text), points)
+    return _test_cell(stem + VISIBLE, _src(text), points)
 
 
 def hidden_tests(stem: str, text: str, points: int = 3) -> NotebookNode:
     """Tests only the grader runs; grade id ``<stem>-hidden``. The student sees an empty cell."""
     src = "# Hidden tests: they run when your notebook is graded.\n### BEGIN HIDDEN TESTS\n" + _src(text) \
         + "\n### END HIDDEN TESTS"
-    return _test_cell(f"{stem}-hidden", src, points)
+    return _test_cell(stem + HIDDEN, src, points)
 
 
 def notebook(cells: list[NotebookNode]) -> NotebookNode:

@@ -18,7 +18,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-VISIBLE, HIDDEN = "-visible", "-hidden"
+from dlcourse.grading.authoring import HIDDEN, VISIBLE
 
 
 @dataclass
