@@ -2,6 +2,8 @@
 
     dlcourse release [CHAPTER ...]     regenerate notebooks/ from solutions/ (instructors)
     dlcourse check NOTEBOOK [...]      run a notebook's visible tests and report per exercise (students)
+    dlcourse autograde CHAPTER [SUBMISSIONS]   grade a class, sandboxed and in parallel (instructors)
+    dlcourse report CHAPTER            rewrite reports/<chapter>/ from the gradebook (instructors)
 
 Every subcommand has ``--help``. Exit status: 0 success, 1 a check found failing tests,
 2 bad input (no such chapter or notebook, unreadable notebook).
@@ -10,6 +12,7 @@ Every subcommand has ``--help``. Exit status: 0 success, 1 a check found failing
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -51,6 +54,50 @@ def _check(args: argparse.Namespace) -> int:
     return status
 
 
+def _autograde(args: argparse.Namespace) -> int:
+    from dlcourse.grading.autograde import Options, SandboxUnavailable, autograde
+
+    opts = Options(jobs=args.jobs, sandbox=not args.no_sandbox, cell_timeout=args.cell_timeout,
+                   notebook_timeout=args.notebook_timeout, memory=int(args.memory * 2**30))
+    if args.no_sandbox:
+        print("WARNING: --no-sandbox: student code runs with your permissions and can read solutions/, the "
+              "gradebook and other students' work.", file=sys.stderr)
+    try:
+        outcome = autograde(Path(args.course), args.chapter, Path(args.submissions) if args.submissions else None,
+                            opts, force=args.force)
+    except SandboxUnavailable as exc:
+        print(f"dlcourse autograde: REFUSING TO GRADE: {exc}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(f"dlcourse autograde: {exc}", file=sys.stderr)
+        return 2
+    print(f"graded {len(outcome.graded)} submission(s); {len(outcome.unchanged)} unchanged since the last run")
+    for problem in outcome.problems:
+        print(f"  problem: {problem}")
+    for withheld in outcome.feedback_withheld:
+        print(f"  feedback withheld (it contained hidden-test text): {withheld}")
+    print(f"reports: {outcome.reports}/grades.csv, exercises.csv, scores.png; "
+          f"feedback: {Path(args.course) / 'feedback'}/<student>/{args.chapter}/")
+    return 1 if outcome.problems or outcome.feedback_withheld else 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from dlcourse.grading.reports import write_reports
+
+    db = Path(args.course) / "gradebook.db"
+    if not db.exists():
+        print(f"dlcourse report: no gradebook at {db}: run dlcourse autograde first", file=sys.stderr)
+        return 2
+    try:
+        folder = write_reports(Path(args.course), args.chapter)
+    except Exception as exc:   # nbgrader's MissingEntry: the chapter was never graded
+        print(f"dlcourse report: no grades for {args.chapter} in {Path(args.course) / 'gradebook.db'} ({exc})",
+              file=sys.stderr)
+        return 2
+    print(f"wrote {folder}/grades.csv, exercises.csv, scores.png")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="dlcourse", description="Tools of the dlcourse deep-learning course.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -72,11 +119,43 @@ def parser() -> argparse.ArgumentParser:
     chk.add_argument("notebooks", nargs="+", metavar="NOTEBOOK")
     chk.add_argument("--timeout", type=int, default=60, help="seconds allowed per cell (default 60)")
     chk.set_defaults(run=_check)
+
+    ag = sub.add_parser("autograde", help="grade a class's submissions: sandboxed, in parallel, with reports",
+                        description="Collect SUBMISSIONS (nbgrader's submitted/ layout, a flat "
+                                    "<student>/<chapter>/*.ipynb folder, or an LMS zip) into submitted/, execute "
+                                    "every student's notebooks through nbgrader's autograder in --jobs worker "
+                                    "processes, each kernel in a bubblewrap sandbox, record the grades from one "
+                                    "process, write feedback/<student>/<chapter>/*.html without the hidden tests, "
+                                    "and reports/<chapter>/grades.csv, exercises.csv and scores.png. Unchanged "
+                                    "submissions are not graded again. Exit status 0, 1 when a submission had a "
+                                    "problem (listed by name), 2 when nothing could be graded.")
+    ag.add_argument("chapter", metavar="CHAPTER", help="e.g. 01-basics")
+    ag.add_argument("submissions", nargs="?", metavar="SUBMISSIONS",
+                    help="folder or zip to collect from (default: what is already in submitted/)")
+    ag.add_argument("--course", default=".", help="the course folder with nbgrader_config.py (default: .)")
+    ag.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: cores)")
+    ag.add_argument("--cell-timeout", type=int, default=60, help="seconds per cell (default 60)")
+    ag.add_argument("--notebook-timeout", type=int, default=600, help="seconds per notebook (default 600)")
+    ag.add_argument("--memory", type=float, default=3.0, help="memory limit per kernel in GiB (default 3)")
+    ag.add_argument("--force", action="store_true", help="grade again even unchanged submissions")
+    ag.add_argument("--no-sandbox", action="store_true",
+                    help="run student code unconfined (only for submissions you trust)")
+    ag.set_defaults(run=_autograde)
+
+    rep = sub.add_parser("report", help="rewrite reports/<chapter>/ from the gradebook",
+                         description="Re-export grades.csv, exercises.csv and scores.png for CHAPTER from "
+                                     "gradebook.db (after manual grading, say).")
+    rep.add_argument("chapter", metavar="CHAPTER")
+    rep.add_argument("--course", default=".", help="the course folder (default: .)")
+    rep.set_defaults(run=_report)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    bindir = os.path.dirname(sys.executable)      # nbgrader's gradebook needs alembic from this environment
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
     return args.run(args)
 
 

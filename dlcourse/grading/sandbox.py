@@ -76,6 +76,9 @@ def kernelspec(workdir: Path, hide: list[Path], expose: list[Path], memory: int)
                  "{connection_file}"],
         "display_name": "Python 3 (dlcourse sandbox)",
         "language": "python",
+        # interrupt by message: a SIGINT to the process group would reach bwrap, which exits and takes
+        # the kernel with it (--die-with-parent); ipykernel interrupts itself on an interrupt_request
+        "interrupt_mode": "message",
     }, indent=1))
     return spec_root, ipc_dir
 

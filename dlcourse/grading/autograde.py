@@ -1,0 +1,403 @@
+"""Grade a whole class through nbgrader: execute in parallel and sandboxed, write grades from one place.
+
+``autograde(course, chapter, source)`` does, in order:
+
+1. ``nbgrader generate_assignment`` so the gradebook knows the chapter's cells and checksums;
+2. ``collect`` the submissions (nbgrader layout, flat folder or zip) into ``submitted/``;
+3. **execute** each student's notebooks with ``nbgrader autograde --student S`` in ``jobs`` worker
+   processes. Every worker grades in a private copy of the course under ``.autograde/`` (its own
+   gradebook snapshot, nothing else), with a sandboxed kernel (``sandbox.kernelspec``): the kernel
+   sees only the one student's notebooks. When nbgrader gives up on a student (a kernel that died,
+   a file that is not a notebook), each notebook is retried alone, and a notebook that still fails
+   is recorded with the reason on every test cell, so it scores 0 and says why;
+4. **record**: the main process alone writes the gradebook, running nbgrader's autograder over the
+   executed notebooks with execution switched off (nbgrader's own ``SaveAutoGrades`` and late
+   penalties, one writer, so SQLite is never written concurrently);
+5. **feedback**: nbgrader's feedback converter with ``HideHiddenTests``; every file is then scanned
+   for hidden-test lines and deleted if one is found;
+6. **reports**: ``reports/<chapter>/`` gets grades.csv, exercises.csv and scores.png.
+
+Re-running is idempotent: a student whose submission, and the assignment, have not changed since
+their last recorded grade is not executed again, so a run killed half-way resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import queue
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from dlcourse.grading import sandbox as sandbox_mod
+from dlcourse.grading.notebooks import EXECUTION_ENV, ROOT, nbgrader
+from dlcourse.grading.submissions import collect
+
+SCRATCH = ".autograde"
+
+
+class SandboxUnavailable(RuntimeError):
+    """bubblewrap is missing or unusable and ``--no-sandbox`` was not given."""
+
+
+@dataclass
+class Options:
+    jobs: int = os.cpu_count() or 1
+    sandbox: bool = True
+    cell_timeout: int = 60           # seconds per cell (nbgrader interrupts the cell, the notebook goes on)
+    notebook_timeout: int = 600      # seconds per notebook, wall clock (the student's run is stopped)
+    memory: int = 3 * 2**30          # address-space limit per kernel, bytes
+    progress: bool = True
+
+
+@dataclass
+class Outcome:
+    chapter: str
+    graded: list[str] = field(default_factory=list)         # students whose grades were recorded this run
+    unchanged: list[str] = field(default_factory=list)      # already graded, same submission
+    problems: list[str] = field(default_factory=list)       # "<student>: <what happened>"
+    feedback_withheld: list[str] = field(default_factory=list)
+    reports: Path | None = None
+
+
+def _digest(paths: list[Path], extra: str) -> str:
+    h = hashlib.sha256(extra.encode())
+    for p in sorted(paths):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _assignment_digest(db: Path, chapter: str) -> str:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{db}") as gb:
+        cells = [(nb.name, c.name, c.checksum or "") for nb in gb.find_assignment(chapter).notebooks
+                 for c in nb.source_cells]
+    return hashlib.sha256(repr(sorted(cells)).encode()).hexdigest()
+
+
+def _snapshot(db: Path, dest: Path) -> None:
+    """A consistent copy of an SQLite file (the backup API, not a byte copy of a file in use)."""
+    dest.unlink(missing_ok=True)
+    with sqlite3.connect(db) as src, sqlite3.connect(dest) as out:
+        src.backup(out)
+
+
+def _worker_config(run: Path, opts: Options, slot: Path, spec: Path | None, ipc: Path | None) -> str:
+    lines = [
+        "c = get_config()  # noqa: F821",
+        f"c.CourseDirectory.root = {str(run)!r}",
+        "c.CourseDirectory.source_directory = 'source'",
+        f"c.CourseDirectory.db_url = {'sqlite:///' + str(run / 'gradebook.db')!r}",
+        f"c.Execute.timeout = {int(opts.cell_timeout)}",
+        "c.OverwriteCells.add_missing_cells = True",
+        "c.LimitOutput.max_lines = 1000",
+    ]
+    if spec is not None:
+        lines += [f"c.Execute.kernel_name = {sandbox_mod.KERNEL_NAME!r}",
+                  "c.KernelManager.transport = 'ipc'",
+                  f"c.KernelManager.ip = {str(ipc / 'kernel')!r}"]
+    return "\n".join(lines) + "\n"
+
+
+def _not_graded(release: Path, reason: str) -> nbformat.NotebookNode:
+    """The released notebook with ``reason`` as an error on every test cell: it scores 0 and says why."""
+    nb = nbformat.read(release, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell(f"**This notebook could not be graded:** {reason}"))
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            if cell.metadata.get("nbgrader", {}).get("grade"):
+                cell.outputs = [nbformat.v4.new_output("error", ename="NotGraded", evalue=reason,
+                                                       traceback=[f"NotGraded: {reason}"])]
+    return nb
+
+
+@dataclass
+class _Job:
+    course: Path
+    chapter: str
+    student: str
+    scratch: Path
+    opts: Options
+    release: Path
+    assignment: str            # digest of the assignment's cells
+
+
+def _run_nbgrader(job: _Job, run: Path, slot: Path, env: dict, notebook: str | None, timeout: float) -> str:
+    args = [os.path.join(os.path.dirname(sys.executable), "nbgrader"), "autograde", job.chapter,
+            "--student", job.student, "--force"]
+    if notebook:
+        args += ["--notebook", notebook]
+    proc = subprocess.Popen(args, cwd=run, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, start_new_session=True)
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate()
+        out += f"\nTIMEOUT after {timeout:.0f} s"
+    return out
+
+
+def _reason(log: str, seconds: float, limit: float) -> str:
+    if "TIMEOUT after" in log or seconds >= limit:
+        return f"it ran longer than the {limit:.0f} s allowed for one notebook"
+    if "DeadKernelError" in log or "Kernel died" in log or "kernel died" in log.lower():
+        return "the kernel died while it ran (os._exit, a crash, or the memory limit)"
+    if "NotJSONError" in log or "JSONDecodeError" in log or "not valid" in log or "Unreadable" in log:
+        return "the file is not a readable notebook"
+    return "nbgrader could not grade it (the log is in .autograde/<chapter>/logs/)"
+
+
+def _execute(job: _Job, slots: "queue.Queue[Path]") -> dict:
+    """Execute one student's submission in a private course copy; leave the executed notebooks in
+    ``scratch/executed/<student>/<chapter>`` and return {"student", "problems", "seconds"}."""
+    slot = slots.get()
+    try:
+        start = time.perf_counter()
+        run = job.scratch / "run" / job.student
+        shutil.rmtree(run, ignore_errors=True)
+        sub = run / "submitted" / job.student / job.chapter
+        shutil.copytree(job.course / "submitted" / job.student / job.chapter, sub)
+        (run / "source" / job.chapter).mkdir(parents=True)
+        shutil.copyfile(job.scratch / "gradebook.db", run / "gradebook.db")
+        spec = ipc = None
+        if job.opts.sandbox:
+            spec, ipc = slot / "jupyter", slot / "ipc"
+        (run / "nbgrader_config.py").write_text(_worker_config(run, job.opts, slot, spec, ipc))
+        env = {**os.environ, **EXECUTION_ENV,
+               "OMP_NUM_THREADS": str(max(1, (os.cpu_count() or 1) // max(1, job.opts.jobs))),
+               "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
+               "JUPYTER_RUNTIME_DIR": str(slot / "runtime")}
+        if spec is not None:
+            env["JUPYTER_PATH"] = str(spec)
+        expected = sorted(p.stem for p in job.release.glob("*.ipynb"))
+        present = [n for n in expected if (sub / f"{n}.ipynb").exists()]
+        limit = job.opts.notebook_timeout
+        problems: list[str] = []
+        out_dir = run / "autograded" / job.student / job.chapter
+        t0 = time.perf_counter()
+        log = _run_nbgrader(job, run, slot, env, None, limit * max(1, len(present)) + 60)
+        if not out_dir.is_dir() or sorted(p.stem for p in out_dir.glob("*.ipynb")) != present:
+            # nbgrader gave up on the whole submission: grade each notebook alone, name the ones that fail
+            graded = {}
+            for name in present:
+                t1 = time.perf_counter()
+                log += f"\n--- {name}.ipynb alone ---\n" + _run_nbgrader(job, run, slot, env, name, limit + 30)
+                done = out_dir / f"{name}.ipynb"
+                if done.exists():
+                    graded[name] = nbformat.read(done, as_version=4)
+                else:
+                    reason = _reason(log, time.perf_counter() - t1, limit)
+                    problems.append(f"{name}.ipynb: {reason}; scored 0")
+                    graded[name] = _not_graded(job.release / f"{name}.ipynb", reason)
+            out_dir.mkdir(parents=True, exist_ok=True)
+            for name, nb in graded.items():
+                nbformat.write(nb, out_dir / f"{name}.ipynb")
+        logs = job.scratch / "logs"
+        logs.mkdir(exist_ok=True)
+        (logs / f"{job.student}.log").write_text(log)
+        for line in log.splitlines():
+            if "Detected change" in line or "Missing grade cell" in line:
+                problems.append(line.split("|", 1)[-1].strip())
+        del t0
+        dest = job.scratch / "executed" / job.student / job.chapter
+        shutil.rmtree(dest.parent, ignore_errors=True)
+        dest.parent.mkdir(parents=True)
+        shutil.copytree(out_dir, dest)
+        for extra in dest.iterdir():                        # only the notebooks go on to be recorded
+            if extra.suffix != ".ipynb":
+                extra.unlink() if extra.is_file() else shutil.rmtree(extra)
+        stamp = sub / "timestamp.txt"
+        if stamp.exists():
+            shutil.copyfile(stamp, dest / "timestamp.txt")
+        shutil.rmtree(run, ignore_errors=True)
+        return {"student": job.student, "problems": problems, "seconds": time.perf_counter() - start}
+    finally:
+        slots.put(slot)
+
+
+def _nbgrader_config(course: Path, **overrides):
+    """The course's nbgrader_config.py (if any) with ``overrides`` ({"Class.trait": value}) on top."""
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = Config()
+    if (course / "nbgrader_config.py").exists():
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    config.CourseDirectory.root = str(course)
+    for key, value in overrides.items():
+        cls, trait = key.split(".")
+        setattr(config[cls], trait, value)
+    return config
+
+
+def _record(course: Path, chapter: str, student: str, scratch: Path) -> tuple[bool, str]:
+    """Write one student's grades from their executed notebooks, in this process (the only writer)."""
+    from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: F401  (kept by nbgrader's list)
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, DeduplicateIds, LimitOutput,
+                                        OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
+
+    config = _nbgrader_config(course, **{
+        "CourseDirectory.submitted_directory": str((scratch / "executed").relative_to(course)),
+        "Autograde.sanitize_preprocessors": [DeduplicateIds, OverwriteKernelspec, OverwriteCells,
+                                             CheckCellMetadata],
+        "Autograde.autograde_preprocessors": [LimitOutput, SaveAutoGrades, AssignLatePenalties,
+                                              CheckCellMetadata],
+        "OverwriteCells.add_missing_cells": False})
+    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    result = api.autograde(chapter, student, force=True, create=True)
+    return bool(result["success"]), result.get("log", "") + result.get("error", "")
+
+
+def _feedback(course: Path, chapter: str, student: str) -> tuple[bool, str]:
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.preprocessors import GetGrades
+
+    from dlcourse.grading.feedback import HideHiddenTests
+
+    config = _nbgrader_config(course, **{
+        "GenerateFeedback.preprocessors": [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]})
+    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    result = api.generate_feedback(chapter, student, force=True)
+    return bool(result["success"]), result.get("log", "") + result.get("error", "")
+
+
+def _hidden_secret(db: Path, chapter: str) -> set[str]:
+    from nbgrader.api import Gradebook
+
+    from dlcourse.grading.feedback import hidden_lines
+
+    with Gradebook(f"sqlite:///{db}") as gb:
+        return hidden_lines([c.source for nb in gb.find_assignment(chapter).notebooks for c in nb.source_cells])
+
+
+def autograde(course: Path, chapter: str, source: Path | None = None, opts: Options | None = None,
+              force: bool = False, log=print) -> Outcome:
+    """Grade every submission of ``chapter`` in ``course`` (see the module docstring)."""
+    from dlcourse.grading.feedback import leaks
+    from dlcourse.grading.reports import write_reports
+
+    opts = opts or Options()
+    course = Path(course).resolve()
+    if opts.sandbox:
+        ok, why = sandbox_mod.usable()
+        if not ok:
+            raise SandboxUnavailable(
+                f"{why}.\nWithout the sandbox, a student's code could read solutions/, the gradebook and "
+                "other students' work. Install bubblewrap, or pass --no-sandbox if you trust every submission.")
+    if not (course / "solutions" / chapter).is_dir() and not (course / "source" / chapter).is_dir():
+        raise FileNotFoundError(f"no chapter {chapter!r} in {course}")
+    outcome = Outcome(chapter)
+    log(f"preparing {chapter}: nbgrader generate_assignment", flush=True)
+    nbgrader(["generate_assignment", chapter, "--force"], cwd=course)
+    release = course / "notebooks" / chapter
+    if not release.is_dir():
+        release = course / "release" / chapter
+    if source is not None:
+        got = collect(Path(source), chapter, release, course)
+        outcome.problems += got.problems
+        for r in got.renamed:
+            log(f"  renamed: {r}")
+        for s in got.resubmitted:
+            log(f"  re-submission: {s} (the earlier one is kept in submitted-history/)")
+    base = course / "submitted"
+    students = sorted(p.name for p in base.iterdir() if (p / chapter).is_dir()) if base.is_dir() else []
+    if not students:
+        raise FileNotFoundError(f"no submissions of {chapter} under {base}")
+
+    scratch = course / SCRATCH / chapter
+    (scratch / "done").mkdir(parents=True, exist_ok=True)
+    db = course / "gradebook.db"
+    _snapshot(db, scratch / "gradebook.db")
+    assignment = _assignment_digest(db, chapter)
+    options = f"{opts.sandbox}/{opts.cell_timeout}/{opts.notebook_timeout}/{opts.memory}/{assignment}"
+
+    def key(student: str) -> str:
+        folder = base / student / chapter
+        return _digest([p for p in folder.iterdir() if p.is_file()], options)
+
+    todo = []
+    for s in students:
+        marker = scratch / "done" / f"{s}.json"
+        if not force and marker.exists() and json.loads(marker.read_text()).get("key") == key(s):
+            outcome.unchanged.append(s)
+            outcome.problems += [f"{s}: {p}" for p in json.loads(marker.read_text()).get("problems", [])]
+        else:
+            todo.append(s)
+    if outcome.unchanged:
+        log(f"{len(outcome.unchanged)} submission(s) already graded and unchanged: not executed again")
+
+    jobs = max(1, min(opts.jobs, len(todo) or 1))
+    slots: queue.Queue[Path] = queue.Queue()
+    for k in range(jobs):
+        slot = scratch / "slots" / str(k)
+        shutil.rmtree(slot, ignore_errors=True)
+        (slot / "runtime").mkdir(parents=True)
+        if opts.sandbox:
+            repo = ROOT
+            inbox = Path(source).resolve() if source else None
+            inbox = inbox.parent if inbox and inbox.is_file() else inbox
+            # the course, the repository, and where the class's submissions came from (never "/" itself)
+            hide = sorted({p for p in (course, repo, inbox) if p is not None and len(p.parts) > 2}, key=str)
+            spec, ipc = sandbox_mod.kernelspec(slot, hide=hide, expose=[Path(sys.prefix), repo / "dlcourse"],
+                                               memory=opts.memory)
+            assert (spec, ipc) == (slot / "jupyter", slot / "ipc")
+        slots.put(slot)
+
+    from tqdm.auto import tqdm
+
+    secret = _hidden_secret(db, chapter)
+    log(f"grading {len(todo)} submission(s) of {chapter} with {jobs} worker(s), "
+        f"sandbox {'on' if opts.sandbox else 'OFF'}", flush=True)
+    bar = tqdm(total=len(todo), unit="student", disable=not opts.progress or not todo, file=sys.stderr)
+    with ThreadPoolExecutor(jobs) as pool:
+        futures = {pool.submit(_execute, _Job(course, chapter, s, scratch, opts, release, assignment), slots): s
+                   for s in todo}
+        for fut in as_completed(futures):
+            student = futures[fut]
+            try:
+                done = fut.result()
+            except Exception as exc:     # a bug or a broken file system: report, go on with the class
+                outcome.problems.append(f"{student}: not graded ({type(exc).__name__}: {exc})")
+                bar.update()
+                continue
+            ok, text = _record(course, chapter, student, scratch)
+            problems = list(done["problems"])
+            if not ok:
+                problems.append(f"recording grades failed: {text.strip().splitlines()[-1] if text.strip() else ''}")
+            else:
+                fb_ok, fb_text = _feedback(course, chapter, student)
+                folder = course / "feedback" / student / chapter
+                if not fb_ok:
+                    problems.append("feedback could not be generated")
+                elif folder.is_dir():
+                    for leak in leaks(folder, secret):
+                        leak.path.unlink(missing_ok=True)
+                        outcome.feedback_withheld.append(f"{student}: {leak.path.name}")
+                outcome.graded.append(student)
+                (scratch / "done" / f"{student}.json").write_text(json.dumps(
+                    {"key": key(student), "problems": problems, "seconds": round(done["seconds"], 1)}))
+            outcome.problems += [f"{student}: {p}" for p in problems]
+            bar.update()
+    bar.close()
+    shutil.rmtree(scratch / "slots", ignore_errors=True)
+    shutil.rmtree(scratch / "run", ignore_errors=True)
+    outcome.reports = write_reports(course, chapter, outcome.problems)
+    return outcome
