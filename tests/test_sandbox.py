@@ -98,5 +98,5 @@ def test_command_hides_before_it_exposes():
     pos = {arg: i for i, arg in enumerate(cmd)}
     assert cmd[:4] == ["/usr/bin/bwrap", "--ro-bind", "/", "/"]
     assert cmd.index("--tmpfs", cmd.index("/tmp")) < cmd.index("/course")   # hides after the root mount
-    assert "--unshare-net" in cmd and f"--as={2**31}" in cmd
+    assert "--unshare-net" in cmd and "--unshare-pid" in cmd and f"--as={2**31}" in cmd
     assert pos["/course/autograded/a/ch"] > pos["/course"]                     # its folder comes back after the hiding

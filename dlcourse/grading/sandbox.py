@@ -10,6 +10,8 @@ The kernel sees the machine read-only, with these exceptions:
 - ``/tmp`` is a private empty folder and ``HOME`` points there;
 - there is no network (a new network namespace with only a loopback device), so the kernel talks to
   nbgrader over IPC sockets in a folder made for that;
+- it has its own process namespace: ``/proc`` shows only the sandbox, not the grader's processes
+  (whose ``/proc/<pid>/root`` would otherwise lead back into the hidden folders);
 - the address space is limited (``prlimit --as``): a memory bomb raises ``MemoryError``.
 
 Usage (what ``dlcourse autograde`` does)::
@@ -96,7 +98,11 @@ def command(config: dict, connection_file: str, cwd: str) -> list[str]:
              "--ro-bind", conn, conn,
              "--bind", config["ipc"], config["ipc"],
              "--chdir", cwd, "--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", "/tmp",
-             "--unshare-net", "--die-with-parent",
+             # its own pid namespace: without it, /proc/<pid>/root and /proc/<pid>/cwd of the grader's
+             # processes lead back into the hidden folders. Host pids mean nothing in there, so the
+             # kernel must not watch JPY_PARENT_PID (--die-with-parent ends it with its parent instead).
+             "--unsetenv", "JPY_PARENT_PID",
+             "--unshare-net", "--unshare-pid", "--die-with-parent",
              "prlimit", f"--as={config['memory']}",
              config["python"], "-m", "ipykernel_launcher", "-f", conn]
     return args
