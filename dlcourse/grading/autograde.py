@@ -26,14 +26,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import queue
 import shutil
-import signal
 import sqlite3
-import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,20 +132,38 @@ class _Job:
     assignment: str            # digest of the assignment's cells
 
 
-def _run_nbgrader(job: _Job, run: Path, slot: Path, env: dict, notebook: str | None, timeout: float) -> str:
-    args = [os.path.join(os.path.dirname(sys.executable), "nbgrader"), "autograde", job.chapter,
-            "--student", job.student, "--force"]
+def _run_nbgrader(job: _Job, run: Path, notebook: str | None) -> str:
+    """``nbgrader autograde`` of one student (or one notebook) in the private course ``run``, in this
+    worker process (nbgrader is imported once per worker, not once per student)."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    config = _nbgrader_config(run)
     if notebook:
-        args += ["--notebook", notebook]
-    proc = subprocess.Popen(args, cwd=run, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, start_new_session=True)
+        config.CourseDirectory.notebook_id = notebook
+    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
     try:
-        out, _ = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, _ = proc.communicate()
-        out += f"\nTIMEOUT after {timeout:.0f} s"
-    return out
+        result = api.autograde(job.chapter, job.student, force=True, create=True)
+    except Exception as exc:   # nbgrader reports through its result; anything else is this notebook's problem
+        return f"{type(exc).__name__}: {exc}"
+    return (result.get("log") or "") + (result.get("error") or "")
+
+
+_SLOT: Path | None = None
+
+
+def _init_worker(slots, env: dict) -> None:
+    """A worker process takes one slot (its kernelspec, IPC and runtime folders) for its whole life."""
+    global _SLOT
+    import warnings
+
+    warnings.filterwarnings("ignore", module="nbgrader")
+    warnings.filterwarnings("ignore", message=".*not in session.*")
+    _SLOT = Path(slots.get())
+    os.environ.update(env)
+    os.environ["JUPYTER_RUNTIME_DIR"] = str(_SLOT / "runtime")
+    if (_SLOT / "jupyter").is_dir():
+        os.environ["JUPYTER_PATH"] = str(_SLOT / "jupyter")
 
 
 def _reason(log: str, seconds: float, limit: float) -> str:
@@ -161,72 +176,61 @@ def _reason(log: str, seconds: float, limit: float) -> str:
     return "nbgrader could not grade it (the log is in .autograde/<chapter>/logs/)"
 
 
-def _execute(job: _Job, slots: "queue.Queue[Path]") -> dict:
+def _execute(job: _Job) -> dict:
     """Execute one student's submission in a private course copy; leave the executed notebooks in
     ``scratch/executed/<student>/<chapter>`` and return {"student", "problems", "seconds"}."""
-    slot = slots.get()
-    try:
-        start = time.perf_counter()
-        run = job.scratch / "run" / job.student
-        shutil.rmtree(run, ignore_errors=True)
-        sub = run / "submitted" / job.student / job.chapter
-        shutil.copytree(job.course / "submitted" / job.student / job.chapter, sub)
-        (run / "source" / job.chapter).mkdir(parents=True)
-        shutil.copyfile(job.scratch / "gradebook.db", run / "gradebook.db")
-        spec = ipc = None
-        if job.opts.sandbox:
-            spec, ipc = slot / "jupyter", slot / "ipc"
-        (run / "nbgrader_config.py").write_text(_worker_config(run, job.opts, slot, spec, ipc))
-        env = {**os.environ, **EXECUTION_ENV,
-               "OMP_NUM_THREADS": str(max(1, (os.cpu_count() or 1) // max(1, job.opts.jobs))),
-               "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
-               "JUPYTER_RUNTIME_DIR": str(slot / "runtime")}
-        if spec is not None:
-            env["JUPYTER_PATH"] = str(spec)
-        expected = sorted(p.stem for p in job.release.glob("*.ipynb"))
-        present = [n for n in expected if (sub / f"{n}.ipynb").exists()]
-        limit = job.opts.notebook_timeout
-        problems: list[str] = []
-        out_dir = run / "autograded" / job.student / job.chapter
-        t0 = time.perf_counter()
-        log = _run_nbgrader(job, run, slot, env, None, limit * max(1, len(present)) + 60)
-        if not out_dir.is_dir() or sorted(p.stem for p in out_dir.glob("*.ipynb")) != present:
-            # nbgrader gave up on the whole submission: grade each notebook alone, name the ones that fail
-            graded = {}
-            for name in present:
-                t1 = time.perf_counter()
-                log += f"\n--- {name}.ipynb alone ---\n" + _run_nbgrader(job, run, slot, env, name, limit + 30)
-                done = out_dir / f"{name}.ipynb"
-                if done.exists():
-                    graded[name] = nbformat.read(done, as_version=4)
-                else:
-                    reason = _reason(log, time.perf_counter() - t1, limit)
-                    problems.append(f"{name}.ipynb: {reason}; scored 0")
-                    graded[name] = _not_graded(job.release / f"{name}.ipynb", reason)
-            out_dir.mkdir(parents=True, exist_ok=True)
-            for name, nb in graded.items():
-                nbformat.write(nb, out_dir / f"{name}.ipynb")
-        logs = job.scratch / "logs"
-        logs.mkdir(exist_ok=True)
-        (logs / f"{job.student}.log").write_text(log)
-        for line in log.splitlines():
-            if "Detected change" in line or "Missing grade cell" in line:
-                problems.append(line.split("|", 1)[-1].strip())
-        del t0
-        dest = job.scratch / "executed" / job.student / job.chapter
-        shutil.rmtree(dest.parent, ignore_errors=True)
-        dest.parent.mkdir(parents=True)
-        shutil.copytree(out_dir, dest)
-        for extra in dest.iterdir():                        # only the notebooks go on to be recorded
-            if extra.suffix != ".ipynb":
-                extra.unlink() if extra.is_file() else shutil.rmtree(extra)
-        stamp = sub / "timestamp.txt"
-        if stamp.exists():
-            shutil.copyfile(stamp, dest / "timestamp.txt")
-        shutil.rmtree(run, ignore_errors=True)
-        return {"student": job.student, "problems": problems, "seconds": time.perf_counter() - start}
-    finally:
-        slots.put(slot)
+    slot = _SLOT
+    start = time.perf_counter()
+    run = job.scratch / "run" / job.student
+    shutil.rmtree(run, ignore_errors=True)
+    sub = run / "submitted" / job.student / job.chapter
+    shutil.copytree(job.course / "submitted" / job.student / job.chapter, sub)
+    (run / "source" / job.chapter).mkdir(parents=True)
+    shutil.copyfile(job.scratch / "gradebook.db", run / "gradebook.db")
+    spec = ipc = None
+    if job.opts.sandbox:
+        spec, ipc = slot / "jupyter", slot / "ipc"
+    (run / "nbgrader_config.py").write_text(_worker_config(run, job.opts, slot, spec, ipc))
+    expected = sorted(p.stem for p in job.release.glob("*.ipynb"))
+    present = [n for n in expected if (sub / f"{n}.ipynb").exists()]
+    limit = job.opts.notebook_timeout
+    problems: list[str] = []
+    out_dir = run / "autograded" / job.student / job.chapter
+    log = _run_nbgrader(job, run, None)
+    if not out_dir.is_dir() or sorted(p.stem for p in out_dir.glob("*.ipynb")) != present:
+        # nbgrader gave up on the whole submission: grade each notebook alone, name the ones that fail
+        graded = {}
+        for name in present:
+            t1 = time.perf_counter()
+            log += f"\n--- {name}.ipynb alone ---\n" + _run_nbgrader(job, run, name)
+            done = out_dir / f"{name}.ipynb"
+            if done.exists():
+                graded[name] = nbformat.read(done, as_version=4)
+            else:
+                reason = _reason(log, time.perf_counter() - t1, limit)
+                problems.append(f"{name}.ipynb: {reason}; scored 0")
+                graded[name] = _not_graded(job.release / f"{name}.ipynb", reason)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, nb in graded.items():
+            nbformat.write(nb, out_dir / f"{name}.ipynb")
+    logs = job.scratch / "logs"
+    logs.mkdir(exist_ok=True)
+    (logs / f"{job.student}.log").write_text(log)
+    for line in log.splitlines():
+        if "Detected change" in line or "Missing grade cell" in line:
+            problems.append(line.split("|", 1)[-1].strip())
+    dest = job.scratch / "executed" / job.student / job.chapter
+    shutil.rmtree(dest.parent, ignore_errors=True)
+    dest.parent.mkdir(parents=True)
+    shutil.copytree(out_dir, dest)
+    for extra in dest.iterdir():                        # only the notebooks go on to be recorded
+        if extra.suffix != ".ipynb":
+            extra.unlink() if extra.is_file() else shutil.rmtree(extra)
+    stamp = sub / "timestamp.txt"
+    if stamp.exists():
+        shutil.copyfile(stamp, dest / "timestamp.txt")
+    shutil.rmtree(run, ignore_errors=True)
+    return {"student": job.student, "problems": problems, "seconds": time.perf_counter() - start}
 
 
 def _nbgrader_config(course: Path, **overrides):
@@ -345,7 +349,10 @@ def autograde(course: Path, chapter: str, source: Path | None = None, opts: Opti
         log(f"{len(outcome.unchanged)} submission(s) already graded and unchanged: not executed again")
 
     jobs = max(1, min(opts.jobs, len(todo) or 1))
-    slots: queue.Queue[Path] = queue.Queue()
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")     # fresh workers: no state copied from this process
+    slots = context.Queue()
     for k in range(jobs):
         slot = scratch / "slots" / str(k)
         shutil.rmtree(slot, ignore_errors=True)
@@ -357,9 +364,11 @@ def autograde(course: Path, chapter: str, source: Path | None = None, opts: Opti
             # the course, the repository, and where the class's submissions came from (never "/" itself)
             hide = sorted({p for p in (course, repo, inbox) if p is not None and len(p.parts) > 2}, key=str)
             spec, ipc = sandbox_mod.kernelspec(slot, hide=hide, expose=[Path(sys.prefix), repo / "dlcourse"],
-                                               memory=opts.memory)
+                                               memory=opts.memory, wall=opts.notebook_timeout)
             assert (spec, ipc) == (slot / "jupyter", slot / "ipc")
-        slots.put(slot)
+        slots.put(str(slot))
+    env = {**EXECUTION_ENV, "OMP_NUM_THREADS": str(max(1, (os.cpu_count() or 1) // jobs)),
+           "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")}
 
     from tqdm.auto import tqdm
 
@@ -367,8 +376,8 @@ def autograde(course: Path, chapter: str, source: Path | None = None, opts: Opti
     log(f"grading {len(todo)} submission(s) of {chapter} with {jobs} worker(s), "
         f"sandbox {'on' if opts.sandbox else 'OFF'}", flush=True)
     bar = tqdm(total=len(todo), unit="student", disable=not opts.progress or not todo, file=sys.stderr)
-    with ThreadPoolExecutor(jobs) as pool:
-        futures = {pool.submit(_execute, _Job(course, chapter, s, scratch, opts, release, assignment), slots): s
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(slots, env)) as pool:
+        futures = {pool.submit(_execute, _Job(course, chapter, s, scratch, opts, release, assignment)): s
                    for s in todo}
         for fut in as_completed(futures):
             student = futures[fut]

@@ -54,10 +54,12 @@ def usable() -> tuple[bool, str]:
     return True, ""
 
 
-def kernelspec(workdir: Path, hide: list[Path], expose: list[Path], memory: int) -> tuple[Path, Path]:
+def kernelspec(workdir: Path, hide: list[Path], expose: list[Path], memory: int,
+               wall: int | None = None) -> tuple[Path, Path]:
     """Write the sandbox kernelspec under ``workdir``; return (folder for JUPYTER_PATH, folder for IPC sockets).
 
-    ``memory`` is the address-space limit in bytes (importing torch needs about 1.5 GB of it).
+    ``memory`` is the address-space limit in bytes (importing torch needs about 1.5 GB of it);
+    ``wall``, if given, the seconds after which the kernel is killed (a per-notebook time limit).
     """
     exe = bwrap()
     if exe is None:
@@ -69,6 +71,7 @@ def kernelspec(workdir: Path, hide: list[Path], expose: list[Path], memory: int)
     ipc_dir.mkdir(parents=True, exist_ok=True)
     config = {"bwrap": exe, "hide": [str(Path(p).resolve()) for p in hide],
               "expose": [str(Path(p).resolve()) for p in expose], "memory": int(memory), "ipc": str(ipc_dir),
+              "wall": int(wall) if wall else None,
               "python": sys.executable}
     spec = spec_root / "kernels" / KERNEL_NAME
     spec.mkdir(parents=True, exist_ok=True)
@@ -103,6 +106,7 @@ def command(config: dict, connection_file: str, cwd: str) -> list[str]:
              # kernel must not watch JPY_PARENT_PID (--die-with-parent ends it with its parent instead).
              "--unsetenv", "JPY_PARENT_PID",
              "--unshare-net", "--unshare-pid", "--die-with-parent",
+             *(["timeout", "--signal=KILL", str(config["wall"])] if config.get("wall") else []),
              "prlimit", f"--as={config['memory']}",
              config["python"], "-m", "ipykernel_launcher", "-f", conn]
     return args
