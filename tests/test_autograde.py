@@ -129,6 +129,11 @@ print({{'through proc': sorted(seen & {{'solutions', 'gradebook.db', 'submitted'
     _cells(cases["wrong"]["a"], "tiny-add")[0].source = "def add(a, b):\n    return int(a) + int(b)"
     cases["history"] = copy(sol)
     _insert_after(cases["history"]["b"], "tiny-mul-hidden", "print(_ih)")
+    cases["reordered"] = copy(sol)
+    tests = [c for c in cases["reordered"]["a"].cells if c.metadata.get("nbgrader", {}).get("grade")]
+    cases["reordered"]["a"].cells = tests + [c for c in cases["reordered"]["a"].cells if c not in tests]
+    cases["flood"] = copy(sol)
+    _insert_after(cases["flood"]["b"], "tiny-mul", "print('x' * 100_000_000)")
     cases["José García"] = copy(sol)
     for student, nbs in cases.items():
         folder = inbox / student / CH
@@ -162,6 +167,8 @@ print({{'through proc': sorted(seen & {{'solutions', 'gradebook.db', 'submitted'
     ("markdown", FULL),                  # nbgrader turns the answer cell back into code
     ("wrong", {"a": 1, "b": 4}),         # passes the visible test, fails a hidden one
     ("history", FULL),
+    ("reordered", FULL),                 # test cells dragged above the answer are put back after it
+    ("flood", FULL),                     # a 100 MB output
     ("José García", FULL),
 ])
 def test_each_submission_scores_what_it_earns(graded, student, expected):
@@ -184,6 +191,13 @@ def test_problems_are_reported_by_student_and_notebook(graded):
     cells = list(csv.DictReader(open(graded["course"] / "reports" / CH / "exercises.csv")))
     assert {c["cell"] for c in cells} == {"tiny-add-visible", "tiny-add-hidden", "tiny-mul-visible",
                                           "tiny-mul-hidden"}
+
+
+def test_huge_output_is_truncated(graded):
+    course = graded["course"]
+    assert (course / "autograded" / "flood" / CH / "b.ipynb").stat().st_size < 1_000_000
+    assert (course / "feedback" / "flood" / CH / "b.html").stat().st_size < 2_000_000
+    assert any("cell order" in p for p in graded["outcome"].problems if p.startswith("reordered:"))
 
 
 def test_snooping_code_found_nothing(graded):

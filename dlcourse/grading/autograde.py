@@ -91,9 +91,18 @@ def _snapshot(db: Path, dest: Path) -> None:
         src.backup(out)
 
 
-def _worker_config(run: Path, opts: Options, slot: Path, spec: Path | None, ipc: Path | None) -> str:
+def _worker_config(run: Path, opts: Options, order: dict, spec: Path | None, ipc: Path | None) -> str:
     lines = [
+        "from nbconvert.preprocessors import ClearMetadataPreprocessor",
+        "from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds,",
+        "    Execute, IgnorePattern, LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)",
+        "from dlcourse.grading.preprocessors import LimitOutputSize, RestoreCellOrder",
         "c = get_config()  # noqa: F821",
+        "c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, RestoreCellOrder, OverwriteKernelspec,",
+        "                                      OverwriteCells, CheckCellMetadata]",
+        "c.Autograde.autograde_preprocessors = [Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,",
+        "    LimitOutputSize, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]",
+        f"c.RestoreCellOrder.order = {order!r}",
         f"c.CourseDirectory.root = {str(run)!r}",
         "c.CourseDirectory.source_directory = 'source'",
         f"c.CourseDirectory.db_url = {'sqlite:///' + str(run / 'gradebook.db')!r}",
@@ -190,7 +199,9 @@ def _execute(job: _Job) -> dict:
     spec = ipc = None
     if job.opts.sandbox:
         spec, ipc = slot / "jupyter", slot / "ipc"
-    (run / "nbgrader_config.py").write_text(_worker_config(run, job.opts, slot, spec, ipc))
+    order = {p.stem: [c.metadata["nbgrader"]["grade_id"] for c in nbformat.read(p, as_version=4).cells
+                      if "grade_id" in c.metadata.get("nbgrader", {})] for p in job.release.glob("*.ipynb")}
+    (run / "nbgrader_config.py").write_text(_worker_config(run, job.opts, order, spec, ipc))
     expected = sorted(p.stem for p in job.release.glob("*.ipynb"))
     present = [n for n in expected if (sub / f"{n}.ipynb").exists()]
     limit = job.opts.notebook_timeout
@@ -217,8 +228,8 @@ def _execute(job: _Job) -> dict:
     logs.mkdir(exist_ok=True)
     (logs / f"{job.student}.log").write_text(log)
     for line in log.splitlines():
-        if "Detected change" in line or "Missing grade cell" in line:
-            problems.append(line.split("|", 1)[-1].strip())
+        if "Detected change" in line or "Missing grade cell" in line or "has changed" in line:
+            problems.append(line.split("|", 1)[-1].strip()[:200])
     dest = job.scratch / "executed" / job.student / job.chapter
     shutil.rmtree(dest.parent, ignore_errors=True)
     dest.parent.mkdir(parents=True)

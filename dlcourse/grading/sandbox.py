@@ -103,8 +103,9 @@ def command(config: dict, connection_file: str, cwd: str) -> list[str]:
              "--chdir", cwd, "--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", "/tmp",
              # its own pid namespace: without it, /proc/<pid>/root and /proc/<pid>/cwd of the grader's
              # processes lead back into the hidden folders. Host pids mean nothing in there, so the
-             # kernel must not watch JPY_PARENT_PID (--die-with-parent ends it with its parent instead).
-             "--unsetenv", "JPY_PARENT_PID",
+             # kernel must not poll its parent: ipykernel skips that for pid 1 (--die-with-parent ends
+             # it with its parent instead)
+             "--setenv", "JPY_PARENT_PID", "1",
              "--unshare-net", "--unshare-pid", "--die-with-parent",
              *(["timeout", "--signal=KILL", str(config["wall"])] if config.get("wall") else []),
              "prlimit", f"--as={config['memory']}",
