@@ -16,7 +16,8 @@ from dlcourse.grading.notebooks import use_execution_env
 
 use_execution_env()
 
-SHARED_FIXTURE_MODULES = {"tests/test_book.py"}   # the book is built once, by one worker
+# the book is built once, and the class of test_autograde graded once, by one worker each
+SHARED_FIXTURE_MODULES = {"tests/test_book.py", "tests/test_autograde.py"}
 SLOW_TESTS = "tests/test_grading_roundtrip.py::"   # prefix of the node ids of the round trips
 
 
