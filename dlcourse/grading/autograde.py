@@ -138,19 +138,16 @@ class _Job:
     scratch: Path
     opts: Options
     release: Path
-    assignment: str            # digest of the assignment's cells
+    order: dict[str, list[str]]   # released notebook stem -> its grade ids, in order
 
 
 def _run_nbgrader(job: _Job, run: Path, notebook: str | None) -> str:
     """``nbgrader autograde`` of one student (or one notebook) in the private course ``run``, in this
     worker process (nbgrader is imported once per worker, not once per student)."""
-    from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
-
     config = _nbgrader_config(run)
     if notebook:
         config.CourseDirectory.notebook_id = notebook
-    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    api = _api(config)
     try:
         result = api.autograde(job.chapter, job.student, force=True, create=True)
     except Exception as exc:   # nbgrader reports through its result; anything else is this notebook's problem
@@ -176,7 +173,7 @@ def _init_worker(slots, env: dict) -> None:
 
 
 def _reason(log: str, seconds: float, limit: float) -> str:
-    if "TIMEOUT after" in log or seconds >= limit:
+    if seconds >= limit:
         return f"it ran longer than the {limit:.0f} s allowed for one notebook"
     if "DeadKernelError" in log or "Kernel died" in log or "kernel died" in log.lower():
         return "the kernel died while it ran (os._exit, a crash, or the memory limit)"
@@ -199,11 +196,8 @@ def _execute(job: _Job) -> dict:
     spec = ipc = None
     if job.opts.sandbox:
         spec, ipc = slot / "jupyter", slot / "ipc"
-    order = {p.stem: [c.metadata["nbgrader"]["grade_id"] for c in nbformat.read(p, as_version=4).cells
-                      if "grade_id" in c.metadata.get("nbgrader", {})] for p in job.release.glob("*.ipynb")}
-    (run / "nbgrader_config.py").write_text(_worker_config(run, job.opts, order, spec, ipc))
-    expected = sorted(p.stem for p in job.release.glob("*.ipynb"))
-    present = [n for n in expected if (sub / f"{n}.ipynb").exists()]
+    (run / "nbgrader_config.py").write_text(_worker_config(run, job.opts, job.order, spec, ipc))
+    present = [n for n in sorted(job.order) if (sub / f"{n}.ipynb").exists()]
     limit = job.opts.notebook_timeout
     problems: list[str] = []
     out_dir = run / "autograded" / job.student / job.chapter
@@ -259,11 +253,16 @@ def _nbgrader_config(course: Path, **overrides):
     return config
 
 
-def _record(course: Path, chapter: str, student: str, scratch: Path) -> tuple[bool, str]:
-    """Write one student's grades from their executed notebooks, in this process (the only writer)."""
-    from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: F401  (kept by nbgrader's list)
+def _api(config):
+    """nbgrader's Python API on ``config`` (nbgrader is imported by the caller's first use)."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
+
+    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+def _record(course: Path, chapter: str, student: str, scratch: Path) -> tuple[bool, str]:
+    """Write one student's grades from their executed notebooks, in this process (the only writer)."""
     from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, DeduplicateIds, LimitOutput,
                                         OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 
@@ -274,22 +273,20 @@ def _record(course: Path, chapter: str, student: str, scratch: Path) -> tuple[bo
         "Autograde.autograde_preprocessors": [LimitOutput, SaveAutoGrades, AssignLatePenalties,
                                               CheckCellMetadata],
         "OverwriteCells.add_missing_cells": False})
-    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    api = _api(config)
     result = api.autograde(chapter, student, force=True, create=True)
     return bool(result["success"]), result.get("log", "") + result.get("error", "")
 
 
 def _feedback(course: Path, chapter: str, student: str) -> tuple[bool, str]:
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-    from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
     from nbgrader.preprocessors import GetGrades
 
     from dlcourse.grading.feedback import HideHiddenTests
 
     config = _nbgrader_config(course, **{
         "GenerateFeedback.preprocessors": [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]})
-    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    api = _api(config)
     result = api.generate_feedback(chapter, student, force=True)
     return bool(result["success"]), result.get("log", "") + result.get("error", "")
 
@@ -341,19 +338,19 @@ def autograde(course: Path, chapter: str, source: Path | None = None, opts: Opti
     (scratch / "done").mkdir(parents=True, exist_ok=True)
     db = course / "gradebook.db"
     _snapshot(db, scratch / "gradebook.db")
-    assignment = _assignment_digest(db, chapter)
-    options = f"{opts.sandbox}/{opts.cell_timeout}/{opts.notebook_timeout}/{opts.memory}/{assignment}"
+    options = f"{opts.sandbox}/{opts.cell_timeout}/{opts.notebook_timeout}/{opts.memory}/" \
+        + _assignment_digest(db, chapter)
+    order = {p.stem: [c.metadata["nbgrader"]["grade_id"] for c in nbformat.read(p, as_version=4).cells
+                      if "grade_id" in c.metadata.get("nbgrader", {})] for p in sorted(release.glob("*.ipynb"))}
 
-    def key(student: str) -> str:
-        folder = base / student / chapter
-        return _digest([p for p in folder.iterdir() if p.is_file()], options)
-
+    keys = {s: _digest([p for p in (base / s / chapter).iterdir() if p.is_file()], options) for s in students}
     todo = []
     for s in students:
         marker = scratch / "done" / f"{s}.json"
-        if not force and marker.exists() and json.loads(marker.read_text()).get("key") == key(s):
+        last = json.loads(marker.read_text()) if marker.exists() else {}
+        if not force and last.get("key") == keys[s]:
             outcome.unchanged.append(s)
-            outcome.problems += [f"{s}: {p}" for p in json.loads(marker.read_text()).get("problems", [])]
+            outcome.problems += [f"{s}: {p}" for p in last.get("problems", [])]
         else:
             todo.append(s)
     if outcome.unchanged:
@@ -364,17 +361,16 @@ def autograde(course: Path, chapter: str, source: Path | None = None, opts: Opti
 
     context = multiprocessing.get_context("spawn")     # fresh workers: no state copied from this process
     slots = context.Queue()
+    inbox = Path(source).resolve() if source else None
+    inbox = inbox.parent if inbox and inbox.is_file() else inbox
+    # the course, the repository, and where the class's submissions came from (never "/" itself)
+    hide = sorted({p for p in (course, ROOT, inbox) if p is not None and len(p.parts) > 2}, key=str)
     for k in range(jobs):
         slot = scratch / "slots" / str(k)
         shutil.rmtree(slot, ignore_errors=True)
         (slot / "runtime").mkdir(parents=True)
         if opts.sandbox:
-            repo = ROOT
-            inbox = Path(source).resolve() if source else None
-            inbox = inbox.parent if inbox and inbox.is_file() else inbox
-            # the course, the repository, and where the class's submissions came from (never "/" itself)
-            hide = sorted({p for p in (course, repo, inbox) if p is not None and len(p.parts) > 2}, key=str)
-            spec, ipc = sandbox_mod.kernelspec(slot, hide=hide, expose=[Path(sys.prefix), repo / "dlcourse"],
+            spec, ipc = sandbox_mod.kernelspec(slot, hide=hide, expose=[Path(sys.prefix), ROOT / "dlcourse"],
                                                memory=opts.memory, wall=opts.notebook_timeout)
             assert (spec, ipc) == (slot / "jupyter", slot / "ipc")
         slots.put(str(slot))
@@ -388,7 +384,7 @@ def autograde(course: Path, chapter: str, source: Path | None = None, opts: Opti
         f"sandbox {'on' if opts.sandbox else 'OFF'}", flush=True)
     bar = tqdm(total=len(todo), unit="student", disable=not opts.progress or not todo, file=sys.stderr)
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(slots, env)) as pool:
-        futures = {pool.submit(_execute, _Job(course, chapter, s, scratch, opts, release, assignment)): s
+        futures = {pool.submit(_execute, _Job(course, chapter, s, scratch, opts, release, order)): s
                    for s in todo}
         for fut in as_completed(futures):
             student = futures[fut]
@@ -413,7 +409,7 @@ def autograde(course: Path, chapter: str, source: Path | None = None, opts: Opti
                         outcome.feedback_withheld.append(f"{student}: {leak.path.name}")
                 outcome.graded.append(student)
                 (scratch / "done" / f"{student}.json").write_text(json.dumps(
-                    {"key": key(student), "problems": problems, "seconds": round(done["seconds"], 1)}))
+                    {"key": keys[student], "problems": problems, "seconds": round(done["seconds"], 1)}))
             outcome.problems += [f"{student}: {p}" for p in problems]
             bar.update()
     bar.close()
