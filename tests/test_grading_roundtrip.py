@@ -54,7 +54,11 @@ def test_round_trip(chapter, tmp_path):
     for student in ("full", "stub", "partial"):
         (course / "submitted" / student / chapter / "timestamp.txt").write_text("2026-01-01 00:00:00.000000 UTC")
 
-    proc = nbgrader(["autograde", chapter, db, "--force"], cwd=course)
+    # kernels talk over Unix sockets: TCP ports picked while other test workers start kernels can collide
+    ipc = tmp_path / "ipc"
+    ipc.mkdir()
+    proc = nbgrader(["autograde", chapter, db, "--force", "--KernelManager.transport=ipc",
+                     f"--KernelManager.ip={ipc / 'kernel'}"], cwd=course)
     assert "ERROR" not in proc.stderr, proc.stderr[-3000:]
 
     with Gradebook("sqlite:///" + str(course / "gradebook.db")) as gb:

@@ -91,7 +91,7 @@ def _snapshot(db: Path, dest: Path) -> None:
         src.backup(out)
 
 
-def _worker_config(run: Path, opts: Options, order: dict, spec: Path | None, ipc: Path | None) -> str:
+def _worker_config(run: Path, opts: Options, order: dict, spec: Path | None, ipc: Path) -> str:
     lines = [
         "from nbconvert.preprocessors import ClearMetadataPreprocessor",
         "from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds,",
@@ -110,10 +110,11 @@ def _worker_config(run: Path, opts: Options, order: dict, spec: Path | None, ipc
         "c.OverwriteCells.add_missing_cells = True",
         "c.LimitOutput.max_lines = 1000",
     ]
+    # Unix sockets, not TCP: they cross the sandbox's network namespace, and no two kernels started at once
+    # (other workers, other programs) can race for the same free port.
+    lines += ["c.KernelManager.transport = 'ipc'", f"c.KernelManager.ip = {str(ipc / 'kernel')!r}"]
     if spec is not None:
-        lines += [f"c.Execute.kernel_name = {sandbox_mod.KERNEL_NAME!r}",
-                  "c.KernelManager.transport = 'ipc'",
-                  f"c.KernelManager.ip = {str(ipc / 'kernel')!r}"]
+        lines += [f"c.Execute.kernel_name = {sandbox_mod.KERNEL_NAME!r}"]
     return "\n".join(lines) + "\n"
 
 
@@ -193,9 +194,8 @@ def _execute(job: _Job) -> dict:
     shutil.copytree(job.course / "submitted" / job.student / job.chapter, sub)
     (run / "source" / job.chapter).mkdir(parents=True)
     shutil.copyfile(job.scratch / "gradebook.db", run / "gradebook.db")
-    spec = ipc = None
-    if job.opts.sandbox:
-        spec, ipc = slot / "jupyter", slot / "ipc"
+    spec, ipc = (slot / "jupyter" if job.opts.sandbox else None), slot / "ipc"
+    ipc.mkdir(exist_ok=True)
     (run / "nbgrader_config.py").write_text(_worker_config(run, job.opts, job.order, spec, ipc))
     present = [n for n in sorted(job.order) if (sub / f"{n}.ipynb").exists()]
     limit = job.opts.notebook_timeout

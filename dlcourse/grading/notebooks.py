@@ -45,8 +45,13 @@ def nbgrader(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     """Run ``nbgrader <args>`` in ``cwd`` with this venv's ``bin/`` on PATH (nbgrader needs alembic)."""
     bindir = str(Path(sys.executable).parent)
     env = {**os.environ, "PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
-    return subprocess.run([os.path.join(bindir, "nbgrader"), *args], cwd=cwd, env=env, check=True,
+    proc = subprocess.run([os.path.join(bindir, "nbgrader"), *args], cwd=cwd, env=env,
                           capture_output=True, text=True)
+    if proc.returncode:
+        # nbgrader writes why it failed (a timed-out cell, a dead kernel) to stderr: keep it in the error
+        raise RuntimeError(f"nbgrader {' '.join(args)} exited with {proc.returncode} in {cwd}:\n"
+                           f"{proc.stderr[-6000:]}")
+    return proc
 
 
 def chapters(root: Path = ROOT) -> list[str]:
