@@ -200,6 +200,11 @@ def test_huge_output_is_truncated(graded):
     assert any("cell order" in p for p in graded["outcome"].problems if p.startswith("reordered:"))
 
 
+def test_kernels_forked_from_a_warm_zygote(graded):
+    logs = graded["course"] / ".autograde" / CH / "logs"
+    assert "warm kernels: the zygote was ready" in (logs / "full.log").read_text()
+
+
 def test_snooping_code_found_nothing(graded):
     nb = nbformat.read(graded["course"] / "autograded" / "snoop" / CH / "a.ipynb", as_version=4)
     text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)

@@ -31,6 +31,7 @@ import sqlite3
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +56,7 @@ class Options:
     notebook_timeout: int = 600      # seconds per notebook, wall clock (the student's run is stopped)
     memory: int = 3 * 2**30          # address-space limit per kernel, bytes
     progress: bool = True
+    warm: bool = True                # sandboxed kernels fork from a per-student zygote (zygote.py)
 
 
 @dataclass
@@ -140,6 +142,7 @@ class _Job:
     opts: Options
     release: Path
     order: dict[str, list[str]]   # released notebook stem -> its grade ids, in order
+    modules: list[str] = field(default_factory=list)   # what the released notebooks import
 
 
 def _run_nbgrader(job: _Job, run: Path, notebook: str | None) -> str:
@@ -183,6 +186,70 @@ def _reason(log: str, seconds: float, limit: float) -> str:
     return "nbgrader could not grade it (the log is in .autograde/<chapter>/logs/)"
 
 
+def imported_modules(notebooks) -> list[str]:
+    """The modules that the code cells of ``notebooks`` import (absolute imports, first-seen order)."""
+    import ast
+
+    found: dict[str, None] = {}
+    for nb in notebooks:
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            code = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!")))
+            try:
+                tree = ast.parse(code)
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    found.update((alias.name, None) for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    found[node.module] = None
+    return list(found)
+
+
+@contextmanager
+def _warm_kernels(slot: Path, folder: Path, modules: list[str], on: bool):
+    """While in the block, a zygote in the sandbox of this one student (``folder`` writable) serves the
+    slot's kernels, forked with ``modules`` already imported. The kernel launcher waits for it while
+    ``<socket>.starting`` exists and falls back to a cold kernel if it never answers. Yields a dict
+    whose "note" says, once the block is over, whether the zygote served."""
+    state: dict[str, str] = {}
+    if not on:
+        yield state
+        return
+    import subprocess
+    import threading
+
+    config = json.loads((slot / "jupyter" / "kernels" / sandbox_mod.KERNEL_NAME / "sandbox.json").read_text())
+    sock = Path(config["zygote"])
+    starting = sock.with_name(sock.name + ".starting")
+    sock.unlink(missing_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    starting.touch()
+    with open(slot / "zygote.log", "ab") as log:
+        proc = subprocess.Popen(sandbox_mod.zygote_command(config, folder, modules),
+                                stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+
+        def ready() -> None:          # the marker goes when the socket is up or the zygote has died
+            t0 = time.perf_counter()
+            while proc.poll() is None and not sock.exists():
+                time.sleep(0.05)
+            starting.unlink(missing_ok=True)
+            state["note"] = (f"warm kernels: the zygote was ready after {time.perf_counter() - t0:.1f} s"
+                             if sock.exists() else
+                             f"cold kernels: the zygote exited with {proc.returncode} before it was ready")
+
+        threading.Thread(target=ready, daemon=True).start()
+        try:
+            yield state
+        finally:
+            proc.kill()               # bwrap's pid namespace goes with it: the zygote and any kernel left
+            proc.wait()
+            starting.unlink(missing_ok=True)
+            sock.unlink(missing_ok=True)
+
+
 def _execute(job: _Job) -> dict:
     """Execute one student's submission in a private course copy; leave the executed notebooks in
     ``scratch/executed/<student>/<chapter>`` and return {"student", "problems", "seconds"}."""
@@ -198,9 +265,17 @@ def _execute(job: _Job) -> dict:
     ipc.mkdir(exist_ok=True)
     (run / "nbgrader_config.py").write_text(_worker_config(run, job.opts, job.order, spec, ipc))
     present = [n for n in sorted(job.order) if (sub / f"{n}.ipynb").exists()]
-    limit = job.opts.notebook_timeout
     problems: list[str] = []
     out_dir = run / "autograded" / job.student / job.chapter
+    with _warm_kernels(slot, out_dir.parent, job.modules, on=job.opts.sandbox and job.opts.warm) as warm:
+        log = _grade(job, run, present, out_dir, problems)
+    log += f"\n--- kernels ---\n{warm.get('note', 'cold kernels (no zygote)')}\n"
+    return _finish(job, run, sub, out_dir, log, problems, start)
+
+
+def _grade(job: _Job, run: Path, present: list[str], out_dir: Path, problems: list[str]) -> str:
+    """nbgrader autograde of the whole submission, then of each notebook alone if it gave up; return the log."""
+    limit = job.opts.notebook_timeout
     log = _run_nbgrader(job, run, None)
     if not out_dir.is_dir() or sorted(p.stem for p in out_dir.glob("*.ipynb")) != present:
         # nbgrader gave up on the whole submission: grade each notebook alone, name the ones that fail
@@ -218,6 +293,11 @@ def _execute(job: _Job) -> dict:
         out_dir.mkdir(parents=True, exist_ok=True)
         for name, nb in graded.items():
             nbformat.write(nb, out_dir / f"{name}.ipynb")
+    return log
+
+
+def _finish(job: _Job, run: Path, sub: Path, out_dir: Path, log: str, problems: list[str], start: float) -> dict:
+    """Keep the log and the executed notebooks, drop the private course copy."""
     logs = job.scratch / "logs"
     logs.mkdir(exist_ok=True)
     (logs / f"{job.student}.log").write_text(log)
@@ -340,8 +420,10 @@ def autograde(course: Path, chapter: str, source: Path | None = None, opts: Opti
     _snapshot(db, scratch / "gradebook.db")
     options = f"{opts.sandbox}/{opts.cell_timeout}/{opts.notebook_timeout}/{opts.memory}/" \
         + _assignment_digest(db, chapter)
-    order = {p.stem: [c.metadata["nbgrader"]["grade_id"] for c in nbformat.read(p, as_version=4).cells
-                      if "grade_id" in c.metadata.get("nbgrader", {})] for p in sorted(release.glob("*.ipynb"))}
+    released = {p.stem: nbformat.read(p, as_version=4) for p in sorted(release.glob("*.ipynb"))}
+    order = {stem: [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
+                    if "grade_id" in c.metadata.get("nbgrader", {})] for stem, nb in released.items()}
+    modules = imported_modules(released.values())
 
     keys = {s: _digest([p for p in (base / s / chapter).iterdir() if p.is_file()], options) for s in students}
     todo = []
@@ -371,7 +453,7 @@ def autograde(course: Path, chapter: str, source: Path | None = None, opts: Opti
         (slot / "runtime").mkdir(parents=True)
         if opts.sandbox:
             spec, ipc = sandbox_mod.kernelspec(slot, hide=hide, expose=[Path(sys.prefix), ROOT / "dlcourse"],
-                                               memory=opts.memory, wall=opts.notebook_timeout)
+                                               memory=opts.memory, wall=opts.notebook_timeout, zygote=opts.warm)
             assert (spec, ipc) == (slot / "jupyter", slot / "ipc")
         slots.put(str(slot))
     env = {**EXECUTION_ENV, "OMP_NUM_THREADS": str(max(1, (os.cpu_count() or 1) // jobs)),
@@ -384,7 +466,7 @@ def autograde(course: Path, chapter: str, source: Path | None = None, opts: Opti
         f"sandbox {'on' if opts.sandbox else 'OFF'}", flush=True)
     bar = tqdm(total=len(todo), unit="student", disable=not opts.progress or not todo, file=sys.stderr)
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(slots, env)) as pool:
-        futures = {pool.submit(_execute, _Job(course, chapter, s, scratch, opts, release, order)): s
+        futures = {pool.submit(_execute, _Job(course, chapter, s, scratch, opts, release, order, modules)): s
                    for s in todo}
         for fut in as_completed(futures):
             student = futures[fut]
