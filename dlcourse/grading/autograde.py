@@ -6,8 +6,9 @@
 2. ``collect`` the submissions (nbgrader layout, flat folder or zip) into ``submitted/``;
 3. **execute** each student's notebooks with ``nbgrader autograde --student S`` in ``jobs`` worker
    processes. Every worker grades in a private copy of the course under ``.autograde/`` (its own
-   gradebook snapshot, nothing else), with a sandboxed kernel (``sandbox.kernelspec``): the kernel
-   sees only the one student's notebooks. When nbgrader gives up on a student (a kernel that died,
+   gradebook snapshot, nothing else), with sandboxed kernels (``sandbox.kernelspec``) that see only
+   the one student's notebooks. They are forked from a per-student zygote that has imported what
+   the chapter's notebooks import (``zygote.py``), so imports cost once per student, not per notebook. When nbgrader gives up on a student (a kernel that died,
    a file that is not a notebook), each notebook is retried alone, and a notebook that still fails
    is recorded with the reason on every test cell, so it scores 0 and says why;
 4. **record**: the main process alone writes the gradebook, running nbgrader's autograder over the

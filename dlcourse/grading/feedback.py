@@ -22,7 +22,7 @@ from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from dlcourse.grading.secrets import MIN_LENGTH, Leak, _norm, _norm_line, _REGION, scan
+from dlcourse.grading.secrets import MIN_LENGTH, Leak, norm, norm_line, region_lines, scan
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 HIDDEN_MARK = "### BEGIN HIDDEN TESTS"
@@ -30,11 +30,7 @@ HIDDEN_MARK = "### BEGIN HIDDEN TESTS"
 
 def hidden_lines(sources: list[str]) -> set[str]:
     """Normalised lines (at least ``MIN_LENGTH`` characters) inside hidden-test regions of cell sources."""
-    lines = set()
-    for src in sources:
-        for match in _REGION.finditer(src.replace("\r\n", "\n")):
-            if match.group(1) == "HIDDEN TESTS":
-                lines.update(_norm_line(line) for line in match.group(2).splitlines())
+    lines = {norm_line(line) for line in region_lines(sources, ("HIDDEN TESTS",))}
     return {line for line in lines if len(line) >= MIN_LENGTH}
 
 
@@ -76,13 +72,13 @@ class HideHiddenTests(NbGraderPreprocessor):
             if utils.is_grade(cell) and HIDDEN_MARK in cell.source:
                 outcome = _result(cell)
                 cell.source = f"# Hidden tests: {outcome}.\n# Their code stays with your instructor."
-                if outcome != "passed" and any(s in _norm(outcome) for s in secret):
+                if outcome != "passed" and any(s in norm(outcome) for s in secret):
                     cell.source = "# Hidden tests: failed.\n# Their code stays with your instructor."
                 cell.outputs = []
                 continue
             kept = []
             for output in cell.get("outputs", []):
-                text = _norm(" ".join(_strings(output)))
+                text = norm(" ".join(_strings(output)))
                 if any(s in text for s in secret):
                     output = {"output_type": "stream", "name": "stdout",
                               "text": "[output withheld from feedback: it repeats the hidden tests]\n"}

@@ -14,14 +14,20 @@ The kernel sees the machine read-only, with these exceptions:
   (whose ``/proc/<pid>/root`` would otherwise lead back into the hidden folders);
 - the address space is limited (``prlimit --as``): a memory bomb raises ``MemoryError``.
 
+``dlcourse autograde`` runs one *zygote* per student in such a sandbox (``zygote_command``, with the
+student's grading folder writable): the kernel launcher asks it for a kernel first, forked with the
+chapter's modules already imported (``zygote.py``), and starts a cold sandboxed kernel only if no
+zygote answers.
+
 Usage (what ``dlcourse autograde`` does)::
 
     spec_dir, ipc_dir = kernelspec(tmp, hide=[course, repo], expose=[venv, repo / "dlcourse"], memory=2 * 2**30)
     # run nbgrader / nbclient with JUPYTER_PATH=spec_dir, kernel_name=KERNEL_NAME,
     # KernelManager.transport="ipc" and KernelManager.ip=str(ipc_dir / "kernel")
 
-The kernelspec's argv runs ``python -m dlcourse.grading.sandbox --config <json> {connection_file}``,
-which builds the ``bwrap`` command line and replaces itself with it.
+The kernelspec's argv runs this file as an isolated script (``python -I .../sandbox.py --config <json>
+{connection_file}``; importing the ``dlcourse`` package would import torch for nothing). It asks the
+zygote named in the config, or builds the ``bwrap`` command line and replaces itself with it.
 """
 
 from __future__ import annotations

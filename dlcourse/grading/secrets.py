@@ -29,13 +29,24 @@ _SPACE = re.compile(r"\s+")
 MIN_LENGTH = 16
 
 
-def _norm(text: str) -> str:
+def norm(text: str) -> str:
+    """``text`` with every run of whitespace made one space, stripped."""
     return _SPACE.sub(" ", text).strip()
 
 
-def _norm_line(line: str) -> str:
+def norm_line(line: str) -> str:
     """A source line, whitespace-normalised and without a trailing continuation backslash."""
-    return _norm(_norm(line).removesuffix("\\"))
+    return norm(norm(line).removesuffix("\\"))
+
+
+def region_lines(sources: Iterable[str], kinds: tuple[str, ...] = ("SOLUTION", "HIDDEN TESTS")) -> list[str]:
+    """The lines inside ``### BEGIN <kind>`` ... ``### END <kind>`` regions of the cell ``sources``."""
+    lines = []
+    for src in sources:
+        for match in _REGION.finditer(src.replace("\r\n", "\n")):
+            if match.group(1) in kinds:
+                lines.extend(match.group(2).splitlines())
+    return lines
 
 
 @dataclass(frozen=True)
@@ -46,14 +57,9 @@ class Leak:
 
 def split_notebook(path: Path) -> tuple[list[str], list[str]]:
     """Return (secret region lines, public lines) of an instructor notebook."""
-    nb = nbformat.read(path, as_version=4)
-    secret, public = [], []
-    for cell in nb.cells:
-        src = cell.source.replace("\r\n", "\n")
-        for match in _REGION.finditer(src):
-            secret.extend(match.group(2).splitlines())
-        public.extend(_REGION.sub("", src).splitlines())
-    return secret, public
+    sources = [cell.source.replace("\r\n", "\n") for cell in nbformat.read(path, as_version=4).cells]
+    public = [line for src in sources for line in _REGION.sub("", src).splitlines()]
+    return region_lines(sources), public
 
 
 def secret_lines(instructor_notebooks: Iterable[Path], public_notebooks: Iterable[Path] = ()) -> set[str]:
@@ -62,11 +68,11 @@ def secret_lines(instructor_notebooks: Iterable[Path], public_notebooks: Iterabl
     public: set[str] = set()
     for path in instructor_notebooks:
         s, p = split_notebook(path)
-        secrets.update(_norm_line(line) for line in s)
-        public.update(_norm_line(line) for line in p)
+        secrets.update(norm_line(line) for line in s)
+        public.update(norm_line(line) for line in p)
     for path in public_notebooks:
         for cell in nbformat.read(path, as_version=4).cells:
-            public.update(_norm_line(line) for line in cell.source.splitlines())
+            public.update(norm_line(line) for line in cell.source.splitlines())
     # a secret line that is part of a public line (the same call with a comment after it) is no secret
     public_text = "\n".join(public)
     return {s for s in secrets if len(s) >= MIN_LENGTH and s not in public_text}
@@ -74,7 +80,7 @@ def secret_lines(instructor_notebooks: Iterable[Path], public_notebooks: Iterabl
 
 def _views(raw: str) -> tuple[str, str]:
     """The file's text as is, and with tags stripped and entities unescaped (both whitespace-normalised)."""
-    return _norm(raw), _norm(html.unescape(_TAG.sub("", raw)))
+    return norm(raw), norm(html.unescape(_TAG.sub("", raw)))
 
 
 def scan(root: Path, secrets: set[str], markers: Iterable[str] = MARKERS) -> list[Leak]:
