@@ -8,8 +8,9 @@
    processes. Every worker grades in a private copy of the course under ``.autograde/`` (its own
    gradebook snapshot, nothing else), with sandboxed kernels (``sandbox.kernelspec``) that see only
    the one student's notebooks. They are forked from a per-student zygote that has imported what
-   the chapter's notebooks import (``zygote.py``), so imports cost once per student, not per notebook. When nbgrader gives up on a student (a kernel that died,
-   a file that is not a notebook), each notebook is retried alone, and a notebook that still fails
+   the chapter's notebooks import (``zygote.py``), so imports cost once per student, not per
+   notebook. When nbgrader gives up on a student (a kernel that died, a file that is not a
+   notebook), each notebook is retried alone, and a notebook that still fails
    is recorded with the reason on every test cell, so it scores 0 and says why;
 4. **record**: the main process alone writes the gradebook, running nbgrader's autograder over the
    executed notebooks with execution switched off (nbgrader's own ``SaveAutoGrades`` and late
@@ -263,7 +264,6 @@ def _execute(job: _Job) -> dict:
     (run / "source" / job.chapter).mkdir(parents=True)
     shutil.copyfile(job.scratch / "gradebook.db", run / "gradebook.db")
     spec, ipc = (slot / "jupyter" if job.opts.sandbox else None), slot / "ipc"
-    ipc.mkdir(exist_ok=True)
     (run / "nbgrader_config.py").write_text(_worker_config(run, job.opts, job.order, spec, ipc))
     present = [n for n in sorted(job.order) if (sub / f"{n}.ipynb").exists()]
     problems: list[str] = []
@@ -452,6 +452,7 @@ def autograde(course: Path, chapter: str, source: Path | None = None, opts: Opti
         slot = scratch / "slots" / str(k)
         shutil.rmtree(slot, ignore_errors=True)
         (slot / "runtime").mkdir(parents=True)
+        (slot / "ipc").mkdir()                           # kernels' Unix sockets, sandbox or not
         if opts.sandbox:
             spec, ipc = sandbox_mod.kernelspec(slot, hide=hide, expose=[Path(sys.prefix), ROOT / "dlcourse"],
                                                memory=opts.memory, wall=opts.notebook_timeout, zygote=opts.warm)

@@ -38,18 +38,15 @@ import traceback
 from pathlib import Path
 
 
-def _preload(modules: list[str]) -> list[str]:
-    """Import ``modules`` (those that fail are skipped: the notebook will report them); return the loaded."""
+def _preload(modules: list[str]) -> None:
+    """Import ``modules``; those that fail are skipped (the notebook will report them itself)."""
     # the backend a kernel would choose; matplotlib reads it when it is first imported
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    loaded = []
     for name in ["ipykernel.kernelapp", "ipykernel.ipkernel", *modules, "matplotlib_inline.backend_inline"]:
         try:
             importlib.import_module(name)
-            loaded.append(name)
         except Exception:  # noqa: BLE001  (a module the sandbox lacks; the kernel will say so itself)
             pass
-    return loaded
 
 
 def _kernel(connection: dict, cwd: str, memory: int) -> int:
