@@ -6,19 +6,44 @@
   xdist's modules, so that the long nbgrader round trips of different chapters run in parallel:
   each test is its own unit, except the cells of one notebook under nbval (they run in order in one
   kernel) and the modules in ``SHARED_FIXTURE_MODULES`` (their tests share a module-scoped fixture).
-  The nbgrader round trips take minutes each: they are handed out first, latest chapter first, and a
+  The nbgrader round trips and the portability runs take minutes each: they are handed out first, and a
   worker that holds one is given other work next, so two of them never queue on the same worker.
+- nbval compares the outputs of a cell that states a tolerance in its metadata (the figures of a training run)
+  number by number within it, and every other cell exactly (``dlcourse.grading.tolerance``).
 """
 
 import pytest
 
 from dlcourse.grading.notebooks import use_execution_env
+from dlcourse.grading.tolerance import Tolerance, cell_tolerance, reconcile
 
 use_execution_env()
 
 # the book is built once, and the class of test_autograde graded once, by one worker each
 SHARED_FIXTURE_MODULES = {"tests/test_book.py", "tests/test_autograde.py"}
-SLOW_TESTS = "tests/test_grading_roundtrip.py::"   # prefix of the node ids of the round trips
+# prefixes of the node ids of the longest tests: the nbgrader round trips, nbval under emulated CPUs
+SLOW_TESTS = ("tests/test_grading_roundtrip.py::", "tests/test_portable.py::")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        cell = getattr(item, "cell", None)          # nbval's IPyNbCell: one notebook cell
+        if cell is not None and hasattr(item, "compare_outputs"):
+            tolerance = cell_tolerance(cell)
+            if tolerance is not None:
+                item.compare_outputs = _compare_within(item, item.compare_outputs, tolerance)
+
+
+def _compare_within(item, compare_exactly, tolerance: Tolerance):
+    """nbval's comparison of ``item``, after each re-computed text within ``tolerance`` is taken as the stored one."""
+    def compare(test, ref, skip_compare=None):
+        same = compare_exactly(reconcile(ref, test, tolerance), ref, skip_compare)
+        if not same:
+            item.comparison_traceback.append(
+                f"(this cell's figures are checked within {tolerance}: a number is outside it, or the text "
+                "around the numbers differs)")
+        return same
+    return compare
 
 
 @pytest.hookimpl(optionalhook=True)  # the hook exists only when pytest-xdist is loaded

@@ -2,14 +2,25 @@
 
 import json
 import shutil
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
+from nbgrader.coursedir import CourseDirectory
 
 from dlcourse.grading.notebooks import ROOT, chapters, nbgrader
 from dlcourse.grading.secrets import scan, secret_lines
 
 CHAPTERS = chapters()
+# what nbgrader leaves out of a release (checkpoints, Python caches), and hidden files: JupyterLab, an editor or the
+# OS put these beside the notebooks a student opens (.ipynb_checkpoints, .virtual_documents, .DS_Store); git ignores them
+IGNORED = [*CourseDirectory.class_traits()["ignore"].default(), ".*"]
+
+
+def released_files(folder: Path) -> dict[Path, Path]:
+    """The files under ``folder`` that belong to a release, by path relative to ``folder.parent``."""
+    return {p.relative_to(folder.parent): p for p in sorted(folder.rglob("*")) if p.is_file()
+            and not any(fnmatch(part, pattern) for part in p.relative_to(folder).parts for pattern in IGNORED)}
 
 
 def test_there_are_chapters():
@@ -23,13 +34,25 @@ def test_student_copies_in_sync(chapter, tmp_path):
     shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
     nbgrader(["generate_assignment", chapter, "--CourseDirectory.db_url=sqlite:///" + str(tmp_path / "gb.db")],
              cwd=tmp_path)
-    fresh = {p.relative_to(tmp_path / "notebooks"): p for p in (tmp_path / "notebooks" / chapter).rglob("*") if p.is_file()}
-    committed = {p.relative_to(ROOT / "notebooks"): p for p in (ROOT / "notebooks" / chapter).rglob("*") if p.is_file()}
-    assert sorted(committed) == sorted(fresh), "notebooks/ has other files than the release: run `make release`"
+    fresh = released_files(tmp_path / "notebooks" / chapter)
+    committed = released_files(ROOT / "notebooks" / chapter)
+    assert sorted(map(str, committed)) == sorted(map(str, fresh)), \
+        "notebooks/ has other files than the release: run `make release` (students work in work/, see `make lab`)"
     for rel, path in fresh.items():
         same = json.loads(path.read_text()) == json.loads(committed[rel].read_text()) if path.suffix == ".ipynb" \
             else path.read_bytes() == committed[rel].read_bytes()
-        assert same, f"notebooks/{rel} drifted from solutions/: run `make release` and commit the result"
+        assert same, (f"notebooks/{rel} differs from a fresh release of solutions/. If solutions/ changed, run "
+                      "`make release` and commit the result. If you did exercises in notebooks/ itself, copy them "
+                      "to work/ first (`make lab` opens work/), since `make release` overwrites notebooks/.")
+
+
+def test_release_files_leave_out_what_jupyter_and_python_leave_behind(tmp_path):
+    chapter = tmp_path / "01-x"
+    for rel in ["01-a.ipynb", "data/t.csv", ".ipynb_checkpoints/01-a-checkpoint.ipynb", "__pycache__/m.cpython-311.pyc",
+                ".virtual_documents/01-a.ipynb", "data/.DS_Store", "helper.pyc"]:
+        (chapter / rel).parent.mkdir(parents=True, exist_ok=True)
+        (chapter / rel).write_text("{}")
+    assert sorted(map(str, released_files(chapter))) == ["01-x/01-a.ipynb", "01-x/data/t.csv"]
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -37,7 +60,9 @@ def test_student_copies_have_no_secrets_and_no_outputs(chapter):
     sources = sorted((ROOT / "solutions" / chapter).glob("*.ipynb"))
     copies = sorted((ROOT / "notebooks" / chapter).glob("*.ipynb"))
     assert [p.name for p in copies] == [p.name for p in sources]
-    leaks = scan(ROOT / "notebooks" / chapter, secret_lines(sources))
+    secrets = secret_lines(sources)
+    leaks = [leak for path in released_files(ROOT / "notebooks" / chapter).values()
+             for leak in scan(path, secrets)]
     assert not leaks, f"secret text in student copies: {leaks[:5]}"
     for path in copies:
         for cell in json.loads(path.read_text())["cells"]:

@@ -84,12 +84,12 @@ def _views(raw: str) -> tuple[str, str]:
 
 
 def scan(root: Path, secrets: set[str], markers: Iterable[str] = MARKERS) -> list[Leak]:
-    """Every (file, secret) pair where a secret line or a marker occurs in a file under ``root``."""
+    """Every (file, secret) pair where a secret line or a marker occurs in ``root`` (a file, or every file under it)."""
     if not root.exists():
         raise FileNotFoundError(f"nothing to scan: {root} does not exist")
     needles = [*markers, *sorted(secrets)]
     leaks = []
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    for path in [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file()):
         views = _views(path.read_bytes().decode("utf-8", errors="replace"))
         for needle in needles:
             if any(needle in v for v in views):
