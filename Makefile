@@ -56,8 +56,7 @@ test-portable: install
 ## Jupyter refuses to start as root (whoever reaches the server would be root); in a container or on CI root is the
 ## only user, so --allow-root is passed there and nowhere else.
 lab: install
-	@for f in notebooks/*/*.ipynb; do w="work/$${f#notebooks/}"; [ -e "$$w" ] && continue; \
-	  mkdir -p "$$(dirname "$$w")" && cp "$$f" "$$w" && echo "new exercise notebook: $$w"; done
+	$(BIN)/python -m dlcourse.grading.notebooks workspace
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) work/
 
 ## instructors: re-execute the instructor notebooks (stored outputs) and regenerate the student copies

@@ -8,7 +8,8 @@ re-runs the whole nbval suite of ``solutions/`` in a fresh pytest process, in wh
 here reaches every kernel (``use_execution_env`` keeps ``OMP_NUM_THREADS`` when it is set). The
 machine running the suite is the variant "as is" (``make test`` itself).
 
-``make test`` runs the two CPU variants; ``make test-portable`` runs these and the thread count (``nightly``).
+``make test`` runs the two emulated machines (one thread per kernel, as on the machine itself);
+``make test-portable`` adds, as ``nightly``, PyTorch's kernels alone at each lower ceiling and two threads.
 """
 
 import os
@@ -27,9 +28,14 @@ VARIANTS = {
                         "ONEDNN_MAX_CPU_ISA": "SSE41", "OPENBLAS_CORETYPE": "Nehalem"},
     "AVX2": {"ATEN_CPU_CAPABILITY": "avx2", "MKL_ENABLE_INSTRUCTIONS": "AVX2", "ONEDNN_MAX_CPU_ISA": "AVX2",
              "OPENBLAS_CORETYPE": "Haswell"},
+    # nightly: PyTorch's own kernels alone at a lower ceiling, and a second thread per kernel
+    "ATen default": {"ATEN_CPU_CAPABILITY": "default"},
+    "ATen AVX2": {"ATEN_CPU_CAPABILITY": "avx2"},
     "2 threads": {"OMP_NUM_THREADS": "2"},
 }
-NEEDS_X86 = {"x86-64 baseline", "AVX2"}
+NIGHTLY = {"ATen default", "ATen AVX2", "2 threads"}
+NEEDS_X86 = {"x86-64 baseline", "AVX2", "ATen default", "ATen AVX2"}
+NEEDS_AVX2 = {"AVX2", "ATen AVX2"}
 
 
 def _has_avx2() -> bool:
@@ -40,12 +46,12 @@ def _has_avx2() -> bool:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("variant", [pytest.param(v, marks=pytest.mark.nightly) if v == "2 threads" else v
+@pytest.mark.parametrize("variant", [pytest.param(v, marks=pytest.mark.nightly) if v in NIGHTLY else v
                                      for v in VARIANTS])
 def test_stored_outputs_hold_on_another_cpu(variant):
     if variant in NEEDS_X86 and not X86:
         pytest.skip(f"the {variant} variant emulates an x86-64 CPU")
-    if variant == "AVX2" and not _has_avx2():
+    if variant in NEEDS_AVX2 and not _has_avx2():
         pytest.skip("this CPU has no AVX2")
     env = {**os.environ, **VARIANTS[variant]}
     proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:xdist", "-q", "--no-header", "-rf", "--nbval",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from nbgrader.coursedir import CourseDirectory
 
-from dlcourse.grading.notebooks import ROOT, chapters, nbgrader
+from dlcourse.grading.notebooks import ROOT, chapters, nbgrader, workspace
 from dlcourse.grading.secrets import scan, secret_lines
 
 CHAPTERS = chapters()
@@ -67,3 +67,22 @@ def test_student_copies_have_no_secrets_and_no_outputs(chapter):
     for path in copies:
         for cell in json.loads(path.read_text())["cells"]:
             assert not cell.get("outputs"), f"{path.name} ships outputs; release clears them"
+
+
+def test_workspace_adds_new_notebooks_and_never_overwrites_a_students(tmp_path):
+    release = tmp_path / "notebooks"
+    for rel in ["01-x/01-a.ipynb", "01-x/02-b.ipynb", "01-x/.ipynb_checkpoints/01-a-checkpoint.ipynb"]:
+        (release / rel).parent.mkdir(parents=True, exist_ok=True)
+        (release / rel).write_text(f"release of {rel}")
+    answer = tmp_path / "work" / "01-x" / "01-a.ipynb"
+    answer.parent.mkdir(parents=True)
+    answer.write_text("my answers")
+    assert workspace(tmp_path) == [tmp_path / "work" / "01-x" / "02-b.ipynb"]
+    assert answer.read_text() == "my answers"
+    assert (tmp_path / "work" / "01-x" / "02-b.ipynb").read_text() == "release of 01-x/02-b.ipynb"
+    assert workspace(tmp_path) == [], "a second run copies nothing"
+    (release / "02-y").mkdir()
+    (release / "02-y" / "01-c.ipynb").write_text("new chapter")
+    (release / "01-x" / "02-b.ipynb").write_text("updated release")
+    assert workspace(tmp_path) == [tmp_path / "work" / "02-y" / "01-c.ipynb"]
+    assert (tmp_path / "work" / "01-x" / "02-b.ipynb").read_text() == "release of 01-x/02-b.ipynb"

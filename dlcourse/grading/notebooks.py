@@ -1,7 +1,8 @@
-"""Execute instructor notebooks in place and release student copies through nbgrader.
+"""Execute instructor notebooks in place, release student copies through nbgrader, and copy them to work/.
 
     python -m dlcourse.grading.notebooks execute solutions/01-basics/*.ipynb
     python -m dlcourse.grading.notebooks release 01-basics
+    python -m dlcourse.grading.notebooks workspace      # make lab: students' own copies in work/
 
 Execution uses the environment the test suite uses (``EXECUTION_ENV``): progress bars off,
 CPU, one BLAS thread unless ``OMP_NUM_THREADS`` says otherwise (two kernels share 2 cores under
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -74,6 +76,20 @@ def release(chapter: str, root: Path = ROOT) -> None:
               "--CourseDirectory.db_url=sqlite:///" + str(root / ".release.db")], cwd=root)
 
 
+def workspace(root: Path = ROOT) -> list[Path]:
+    """Copy each student notebook ``notebooks/<chapter>/*.ipynb`` that ``work/`` lacks into ``work/<chapter>/``;
+    return the copies made. A notebook already in ``work/`` is the student's and is never overwritten, so a course
+    update (``git pull``, ``make release``) keeps every answer and ``notebooks/`` stays nbgrader's release."""
+    made = []
+    for src in sorted((root / "notebooks").glob("*/*.ipynb")):
+        dest = root / "work" / src.relative_to(root / "notebooks")
+        if not dest.exists():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dest)
+            made.append(dest)
+    return made
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dlcourse.grading.notebooks", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -81,10 +97,17 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("paths", nargs="+", type=Path)
     rel = sub.add_parser("release", help="regenerate student copies of chapters (default: all)")
     rel.add_argument("chapters", nargs="*")
+    sub.add_parser("workspace", help="copy the student notebooks that work/ lacks into it (never overwrites)")
     args = parser.parse_args(argv)
     if args.cmd == "execute":
         for path in args.paths:
             print(f"{path}: {execute_in_place(path):.1f} s", flush=True)
+    elif args.cmd == "workspace":
+        made = workspace()
+        for path in made:
+            print(f"new exercise notebook: {path.relative_to(ROOT)}")
+        kept = len(list((ROOT / "work").glob("*/*.ipynb"))) - len(made)
+        print(f"work/: {len(made)} new notebook(s), {kept} of yours kept as they are")
     else:
         for chapter in args.chapters or chapters():
             release(chapter)
