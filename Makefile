@@ -71,6 +71,7 @@ benchmarks: install
 	$(BIN)/python benchmarks/bench_reference.py
 	$(BIN)/python benchmarks/bench_models.py
 	$(BIN)/python benchmarks/bench_training.py
+	$(BIN)/python benchmarks/bench_similarity.py
 	$(BIN)/python benchmarks/notebook_times.py
 
 clean:

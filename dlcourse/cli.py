@@ -76,7 +76,7 @@ def _autograde(args: argparse.Namespace) -> int:
         print(f"  problem: {problem}")
     for withheld in outcome.feedback_withheld:
         print(f"  feedback withheld (it contained hidden-test text): {withheld}")
-    print(f"reports: {outcome.reports}/grades.csv, exercises.csv, scores.png; "
+    print(f"reports: {outcome.reports}/grades.csv, exercises.csv, scores.png, similarity.csv and .html; "
           f"feedback: {Path(args.course) / 'feedback'}/<student>/{args.chapter}/")
     return 1 if outcome.problems or outcome.feedback_withheld else 0
 
@@ -94,7 +94,7 @@ def _report(args: argparse.Namespace) -> int:
         print(f"dlcourse report: no grades for {args.chapter} in {Path(args.course) / 'gradebook.db'} ({exc})",
               file=sys.stderr)
         return 2
-    print(f"wrote {folder}/grades.csv, exercises.csv, scores.png")
+    print(f"wrote {folder}/grades.csv, exercises.csv, scores.png, similarity.csv and .html")
     return 0
 
 
@@ -126,7 +126,7 @@ def parser() -> argparse.ArgumentParser:
                                     "every student's notebooks through nbgrader's autograder in --jobs worker "
                                     "processes, each kernel in a bubblewrap sandbox, record the grades from one "
                                     "process, write feedback/<student>/<chapter>/*.html without the hidden tests, "
-                                    "and reports/<chapter>/grades.csv, exercises.csv and scores.png. Unchanged "
+                                    "and reports/<chapter>/grades.csv, exercises.csv, scores.png and similarity.csv/.html. Unchanged "
                                     "submissions are not graded again. Exit status 0, 1 when a submission had a "
                                     "problem (listed by name), 2 when nothing could be graded.")
     ag.add_argument("chapter", metavar="CHAPTER", help="e.g. 01-basics")
@@ -143,7 +143,7 @@ def parser() -> argparse.ArgumentParser:
     ag.set_defaults(run=_autograde)
 
     rep = sub.add_parser("report", help="rewrite reports/<chapter>/ from the gradebook",
-                         description="Re-export grades.csv, exercises.csv and scores.png for CHAPTER from "
+                         description="Re-export grades.csv, exercises.csv, scores.png and similarity.csv/.html for CHAPTER from "
                                      "gradebook.db (after manual grading, say).")
     rep.add_argument("chapter", metavar="CHAPTER")
     rep.add_argument("--course", default=".", help="the course folder (default: .)")

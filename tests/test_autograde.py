@@ -188,6 +188,9 @@ def test_problems_are_reported_by_student_and_notebook(graded):
     assert float(rows["full"]["score"]) == 7 and float(rows["full"]["percent"]) == 100.0
     assert "kernel died" in rows["exit"]["problems"]
     assert (graded["course"] / "reports" / CH / "scores.png").stat().st_size > 1000
+    similar = list(csv.DictReader(open(graded["course"] / "reports" / CH / "similarity.csv")))
+    assert all(set(row) == {"exercise", "student", "other", "similarity"} for row in similar)
+    assert (graded["course"] / "reports" / CH / "similarity.html").exists()
     cells = list(csv.DictReader(open(graded["course"] / "reports" / CH / "exercises.csv")))
     assert {c["cell"] for c in cells} == {"tiny-add-visible", "tiny-add-hidden", "tiny-mul-visible",
                                           "tiny-mul-hidden"}

@@ -12,8 +12,8 @@ from dlcourse.grading.notebooks import ROOT, chapters, nbgrader, workspace
 from dlcourse.grading.secrets import scan, secret_lines
 
 CHAPTERS = chapters()
-# what nbgrader leaves out of a release (checkpoints, Python caches), and hidden files: JupyterLab, an editor or the
-# OS put these beside the notebooks a student opens (.ipynb_checkpoints, .virtual_documents, .DS_Store); git ignores them
+# what nbgrader leaves out of a release (checkpoints, Python caches), and hidden files: JupyterLab, an editor or
+# the OS put these beside the notebooks a student opens (.ipynb_checkpoints, .virtual_documents, .DS_Store)
 IGNORED = [*CourseDirectory.class_traits()["ignore"].default(), ".*"]
 
 
@@ -36,7 +36,7 @@ def test_student_copies_in_sync(chapter, tmp_path):
              cwd=tmp_path)
     fresh = released_files(tmp_path / "notebooks" / chapter)
     committed = released_files(ROOT / "notebooks" / chapter)
-    assert sorted(map(str, committed)) == sorted(map(str, fresh)), \
+    assert sorted(committed) == sorted(fresh), \
         "notebooks/ has other files than the release: run `make release` (students work in work/, see `make lab`)"
     for rel, path in fresh.items():
         same = json.loads(path.read_text()) == json.loads(committed[rel].read_text()) if path.suffix == ".ipynb" \

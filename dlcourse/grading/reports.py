@@ -4,7 +4,9 @@
   late penalty, and the problems found while grading (missing notebooks, dead kernels, ...);
 - ``exercises.csv``: one row per graded cell: points, mean score, share of students with full
   marks and with zero (where a class struggled);
-- ``scores.png``: a histogram of the total scores.
+- ``scores.png``: a histogram of the total scores;
+- ``similarity.csv`` and ``similarity.html``: answers that look copied, from another student or from a
+  reference (``dlcourse.grading.similarity``), read from ``submitted/``.
 
 ``dlcourse report CHAPTER`` rewrites them from the gradebook at any time.
 """
@@ -14,6 +16,8 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+
+from dlcourse.grading.similarity import similarity_report
 
 
 def _problems_by_student(course: Path, chapter: str) -> dict[str, list[str]]:
@@ -26,7 +30,7 @@ def _problems_by_student(course: Path, chapter: str) -> dict[str, list[str]]:
 
 
 def write_reports(course: Path, chapter: str, extra_problems: list[str] | None = None) -> Path:
-    """Write the three reports for ``chapter``; return their folder."""
+    """Write the reports for ``chapter``; return their folder."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -83,4 +87,5 @@ def write_reports(course: Path, chapter: str, extra_problems: list[str] | None =
     fig.tight_layout()
     fig.savefig(folder / "scores.png", dpi=100)
     plt.close(fig)
+    similarity_report(course, chapter)
     return folder

@@ -49,6 +49,11 @@ def region_lines(sources: Iterable[str], kinds: tuple[str, ...] = ("SOLUTION", "
     return lines
 
 
+def without_regions(source: str) -> str:
+    """A cell's source without its solution and hidden-test regions: what every student is given of it."""
+    return _REGION.sub("", source.replace("\r\n", "\n"))
+
+
 @dataclass(frozen=True)
 class Leak:
     path: Path
@@ -58,7 +63,7 @@ class Leak:
 def split_notebook(path: Path) -> tuple[list[str], list[str]]:
     """Return (secret region lines, public lines) of an instructor notebook."""
     sources = [cell.source.replace("\r\n", "\n") for cell in nbformat.read(path, as_version=4).cells]
-    public = [line for src in sources for line in _REGION.sub("", src).splitlines()]
+    public = [line for src in sources for line in without_regions(src).splitlines()]
     return region_lines(sources), public
 
 
