@@ -135,6 +135,9 @@ print({{'through proc': sorted(seen & {{'solutions', 'gradebook.db', 'submitted'
     cases["flood"] = copy(sol)
     _insert_after(cases["flood"]["b"], "tiny-mul", "print('x' * 100_000_000)")
     cases["José García"] = copy(sol)
+    cases["echo"] = copy(stub)          # honest work that happens to contain a line of the hidden tests
+    _cells(cases["echo"]["a"], "tiny-add")[0].source = (
+        "def add(a, b):\n    return a + b\n\nassert add(-5, 12) == 7, 'negative numbers too'")
     for student, nbs in cases.items():
         folder = inbox / student / CH
         folder.mkdir(parents=True)
@@ -154,6 +157,7 @@ print({{'through proc': sorted(seen & {{'solutions', 'gradebook.db', 'submitted'
 @pytest.mark.parametrize("student, expected", [
     ("full", FULL),
     ("stub", {"a": 0, "b": 0}),
+    ("echo", {"a": 3, "b": 0}),         # its own line that is also a hidden test changes nothing
     ("loop", FULL),                      # the endless cell is interrupted after 5 s; the rest runs
     ("exit", {"a": 0, "b": 4}),          # the kernel died in a.ipynb only
     ("segfault", {"a": 3, "b": 0}),
@@ -181,7 +185,11 @@ def test_problems_are_reported_by_student_and_notebook(graded):
     assert "segfault: b.ipynb: the kernel died" in problems
     assert "malformed: a.ipynb" in problems
     assert "missing: a.ipynb is missing" in problems
-    for student in ("full", "loop", "memory", "renamed", "snoop", "José García"):
+    assert "tampered: a.ipynb: test cell tiny-add-visible was edited" in problems
+    assert "deleted: b.ipynb: cell tiny-mul-hidden is missing" in problems
+    assert "markdown: a.ipynb: cell tiny-add was turned into markdown" in problems
+    # the released copy (hidden tests stripped) is no edit, nor the instructor's (hidden tests included)
+    for student in ("stub", "echo", "full", "loop", "memory", "renamed", "snoop", "José García"):
         assert not any(p.startswith(student + ":") for p in graded["outcome"].problems), problems
     rows = {r["student"]: r for r in csv.DictReader(open(graded["course"] / "reports" / CH / "grades.csv"))}
     assert set(rows) == set(graded["scores"])
@@ -218,19 +226,25 @@ def test_snooping_code_found_nothing(graded):
 
 def test_feedback_shows_results_but_never_hidden_tests(graded):
     course = graded["course"]
-    from dlcourse.grading.feedback import hidden_lines, leaks
+    from dlcourse.grading.feedback import hidden_lines, leaks, own_lines
 
     secret = hidden_lines([c.source for nb in graded["sol"].values() for c in nb.cells])
     assert len(secret) == 3
     files = sorted((course / "feedback").rglob("*.html"))
     assert len(files) >= 2 * 12
-    assert leaks(course / "feedback", secret) == []
+    for folder in sorted((course / "feedback").glob(f"*/{CH}")):
+        mine = own_lines(course / "submitted" / folder.parent.name / CH)
+        assert leaks(folder, secret - mine) == [], folder.parent.name
+    assert own_lines(course / "submitted" / "echo" / CH) & secret, "echo wrote a hidden-test line itself"
+    assert not own_lines(course / "submitted" / "full" / CH) & secret, "the hidden tests are no student's own"
     assert graded["outcome"].feedback_withheld == []
     stub = (course / "feedback" / "stub" / CH / "a.html").read_text()
     assert "Hidden tests: failed (NotImplementedError" in stub
     wrong = (course / "feedback" / "wrong" / CH / "a.html").read_text()
     assert "Hidden tests: failed (AssertionError: floats too)" in wrong      # the message, not the line
     assert "Hidden tests: passed" in (course / "feedback" / "full" / CH / "a.html").read_text()
+    echo = course / "feedback" / "echo" / CH / "a.html"
+    assert echo.exists() and "Hidden tests: passed" in echo.read_text(), "honest feedback must reach the student"
     history = (course / "feedback" / "history" / CH / "b.html").read_text()
     assert "output withheld from feedback" in history
 

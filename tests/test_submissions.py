@@ -104,3 +104,24 @@ def test_bad_sources(tmp_path, release):
         collect(tmp_path / "nothing", CH, release, tmp_path / "course")
     with pytest.raises(FileNotFoundError, match="release the chapter first"):
         collect(tmp_path, CH, tmp_path / "empty", tmp_path / "course")
+
+
+def test_cell_changes_name_real_edits_only(tmp_path):
+    from dlcourse.grading.notebooks import ROOT
+    from dlcourse.grading.submissions import cell_changes
+
+    release = ROOT / "notebooks" / "01-basics" / "03-losses.ipynb"
+    source = ROOT / "solutions" / "01-basics" / "03-losses.ipynb"
+    assert cell_changes(release, release, source) == [], "the student copy as released changes nothing"
+    assert cell_changes(source, release, source) == [], "nor the instructor's notebook, hidden tests included"
+    nb = nbformat.read(release, as_version=4)
+    tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("locked")]
+    tests[0].source += "\nprint('mine')"
+    gid = tests[0].metadata.nbgrader.grade_id
+    nb.cells.remove(tests[1])
+    nbformat.write(nb, tmp_path / "edited.ipynb")
+    assert cell_changes(tmp_path / "edited.ipynb", release, source) == [
+        f"test cell {gid} was edited; the original was put back",
+        f"cell {tests[1].metadata.nbgrader.grade_id} is missing; the original was put back"]
+    (tmp_path / "broken.ipynb").write_text("{not json")
+    assert cell_changes(tmp_path / "broken.ipynb", release) == []

@@ -16,8 +16,13 @@
    executed notebooks with execution switched off (nbgrader's own ``SaveAutoGrades`` and late
    penalties, one writer, so SQLite is never written concurrently);
 5. **feedback**: nbgrader's feedback converter with ``HideHiddenTests``; every file is then scanned
-   for hidden-test lines and deleted if one is found;
-6. **reports**: ``reports/<chapter>/`` gets grades.csv, exercises.csv and scores.png.
+   for hidden-test lines that no student copy shows and the student did not write, and deleted if
+   one is found;
+6. **reports**: ``reports/<chapter>/`` gets grades.csv, exercises.csv, scores.png and the similarity report.
+
+A student's problems are named from their files, not from nbgrader's log: ``cell_changes`` compares each
+submitted notebook with the release (a test cell edited, deleted, retyped or moved; an untouched one,
+hidden tests stripped, is no change), the worker adds dead kernels and time-outs.
 
 Re-running is idempotent: a student whose submission, and the assignment, have not changed since
 their last recorded grade is not executed again, so a run killed half-way resumes where it stopped.
@@ -41,7 +46,7 @@ import nbformat
 
 from dlcourse.grading import sandbox as sandbox_mod
 from dlcourse.grading.notebooks import EXECUTION_ENV, ROOT, nbgrader
-from dlcourse.grading.submissions import collect
+from dlcourse.grading.submissions import cell_changes, collect
 
 SCRATCH = ".autograde"
 
@@ -302,9 +307,12 @@ def _finish(job: _Job, run: Path, sub: Path, out_dir: Path, log: str, problems: 
     logs = job.scratch / "logs"
     logs.mkdir(exist_ok=True)
     (logs / f"{job.student}.log").write_text(log)
-    for line in log.splitlines():
-        if "Detected change" in line or "Missing grade cell" in line or "has changed" in line:
-            problems.append(line.split("|", 1)[-1].strip()[:200])
+    sources = [job.course / folder / job.chapter for folder in ("solutions", "source")]   # ours, or nbgrader's
+    for name in sorted(job.order):
+        if (sub / f"{name}.ipynb").exists():
+            source = next((f / f"{name}.ipynb" for f in sources if (f / f"{name}.ipynb").exists()), None)
+            problems += [f"{name}.ipynb: {change}"
+                         for change in cell_changes(sub / f"{name}.ipynb", job.release / f"{name}.ipynb", source)]
     dest = job.scratch / "executed" / job.student / job.chapter
     shutil.rmtree(dest.parent, ignore_errors=True)
     dest.parent.mkdir(parents=True)
@@ -372,19 +380,23 @@ def _feedback(course: Path, chapter: str, student: str) -> tuple[bool, str]:
     return bool(result["success"]), result.get("log", "") + result.get("error", "")
 
 
-def _hidden_secret(db: Path, chapter: str) -> set[str]:
+def _hidden_secret(db: Path, chapter: str, released: dict[str, nbformat.NotebookNode]) -> set[str]:
+    """The hidden-test lines that are secret: minus any line the student copies show (a lesson's
+    ``with torch.no_grad():`` is no secret, and a feedback page that quotes it leaks nothing)."""
     from nbgrader.api import Gradebook
 
-    from dlcourse.grading.feedback import hidden_lines
+    from dlcourse.grading.feedback import hidden_lines, source_lines
 
     with Gradebook(f"sqlite:///{db}") as gb:
-        return hidden_lines([c.source for nb in gb.find_assignment(chapter).notebooks for c in nb.source_cells])
+        hidden = hidden_lines([c.source for nb in gb.find_assignment(chapter).notebooks for c in nb.source_cells])
+    public = source_lines(cell.source for nb in released.values() for cell in nb.cells)
+    return {line for line in hidden if not any(line in p for p in public)}
 
 
 def autograde(course: Path, chapter: str, source: Path | None = None, opts: Options | None = None,
               force: bool = False, log=print) -> Outcome:
     """Grade every submission of ``chapter`` in ``course`` (see the module docstring)."""
-    from dlcourse.grading.feedback import leaks
+    from dlcourse.grading.feedback import leaks, own_lines
     from dlcourse.grading.reports import write_reports
 
     opts = opts or Options()
@@ -463,7 +475,7 @@ def autograde(course: Path, chapter: str, source: Path | None = None, opts: Opti
 
     from tqdm.auto import tqdm
 
-    secret = _hidden_secret(db, chapter)
+    secret = _hidden_secret(db, chapter, released)
     log(f"grading {len(todo)} submission(s) of {chapter} with {jobs} worker(s), "
         f"sandbox {'on' if opts.sandbox else 'OFF'}", flush=True)
     bar = tqdm(total=len(todo), unit="student", disable=not opts.progress or not todo, file=sys.stderr)
@@ -488,7 +500,7 @@ def autograde(course: Path, chapter: str, source: Path | None = None, opts: Opti
                 if not fb_ok:
                     problems.append("feedback could not be generated")
                 elif folder.is_dir():
-                    for leak in leaks(folder, secret):
+                    for leak in leaks(folder, secret - own_lines(course / "submitted" / student / chapter)):
                         leak.path.unlink(missing_ok=True)
                         outcome.feedback_withheld.append(f"{student}: {leak.path.name}")
                 outcome.graded.append(student)

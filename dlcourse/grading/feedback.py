@@ -10,7 +10,8 @@ feedback converter (after ``GetGrades``) and
 - withholds any other output that repeats a hidden-test line (a submission that prints IPython's
   input history ``_ih`` would otherwise copy the hidden tests into its own feedback).
 
-``leaks`` then scans the rendered files; ``dlcourse autograde`` deletes any file it flags.
+``leaks`` then scans the rendered files for the secret lines (hidden-test lines that no student copy shows),
+less the lines the student wrote (``own_lines``); ``dlcourse autograde`` deletes any file it flags.
 """
 
 from __future__ import annotations
@@ -85,6 +86,27 @@ class HideHiddenTests(NbGraderPreprocessor):
                 kept.append(output)
             cell.outputs = kept
         return nb, resources
+
+
+def source_lines(sources) -> set[str]:
+    """The normalised, non-empty lines of cell sources."""
+    return {norm_line(line) for src in sources for line in src.splitlines()} - {""}
+
+
+def own_lines(folder: Path) -> set[str]:
+    """The lines a student wrote: every line of the unlocked cells of their notebooks in ``folder``. Their feedback
+    may show these back (a line of theirs that equals a hidden-test line reveals nothing they did not have);
+    locked cells are the tests, which grading restores, so they never count as the student's."""
+    import nbformat
+
+    lines: set[str] = set()
+    for path in sorted(folder.glob("*.ipynb")):
+        try:
+            cells = nbformat.read(path, as_version=4).cells
+        except Exception:        # an unreadable notebook shows nothing back
+            continue
+        lines |= source_lines(c.source for c in cells if not c.metadata.get("nbgrader", {}).get("locked"))
+    return lines
 
 
 def leaks(folder: Path, secret: set[str]) -> list[Leak]:

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import nbformat
+
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"   # nbgrader's timestamp.txt
 
 
@@ -151,3 +153,41 @@ def collect(source: Path, chapter: str, release: Path, course: Path, now: dateti
             (dest / "timestamp.txt").write_text(src_stamp.read_text() if src_stamp.exists() else stamp)
             result.students.append(student)
     return result
+
+
+def cell_changes(notebook: Path, release: Path, source: Path | None = None) -> list[str]:
+    """What a student changed of the locked cells (the tests) of their notebook, one line per change, by grade id.
+
+    A locked cell counts as edited when its checksum (nbgrader's: source, type, points) matches neither the
+    released cell's (the student copy, hidden tests stripped) nor, when ``source`` is given, the instructor's
+    (hidden tests included). So an untouched test cell is never reported, however nbgrader later restores it;
+    a cell missing, turned into another type or moved is. Grading restores each of them from the gradebook.
+    An unreadable ``notebook`` gives no lines (grading reports it)."""
+    from nbgrader import utils
+
+    def graded(path: Path) -> dict[str, nbformat.NotebookNode]:
+        """{grade_id: cell} of every nbgrader cell, in notebook order."""
+        return {c.metadata["nbgrader"]["grade_id"]: c for c in nbformat.read(path, as_version=4).cells
+                if isinstance(c.metadata.get("nbgrader"), dict) and c.metadata["nbgrader"].get("grade_id")}
+
+    try:
+        by_id = graded(notebook)
+    except Exception:                 # not a notebook: grading reports that, and scores it 0
+        return []
+    everything = graded(release)
+    released = {gid: c for gid, c in everything.items() if c.metadata["nbgrader"].get("locked")}
+    originals = [released, graded(source)] if source is not None else [released]
+    changes = []
+    for gid, cell in everything.items():
+        mine = by_id.get(gid)
+        if mine is None:
+            if gid in released:
+                changes.append(f"cell {gid} is missing; the original was put back")
+        elif mine.cell_type != cell.cell_type:
+            changes.append(f"cell {gid} was turned into {mine.cell_type}; the original was put back")
+        elif gid in released and not any(gid in o and utils.compute_checksum(mine) == utils.compute_checksum(o[gid])
+                                         for o in originals):
+            changes.append(f"test cell {gid} was edited; the original was put back")
+    if [gid for gid in by_id if gid in everything] != [gid for gid in everything if gid in by_id]:
+        changes.append("the test cells were moved (cell order changed); the released order was put back")
+    return changes
