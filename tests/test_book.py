@@ -1,6 +1,7 @@
 """The book builds offline with warnings as errors, and no file of the site holds solution or hidden-test text."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -58,3 +59,12 @@ def test_mathjax_is_local(site):
     page = (site / "solutions" / "01-basics" / "02-activations.html").read_text()
     assert "cdn.jsdelivr.net/npm/mathjax" not in page, "MathJax should load from _static/ (sphinx-mathjax-offline)"
     assert list((site / "_static").rglob("tex-chtml*.js")), "MathJax not shipped into _static/"
+
+
+def test_pages_load_nothing_from_the_network(site):
+    """The book reads offline: no page pulls a script or stylesheet from elsewhere. (A notebook's stored widget
+    state made myst-nb add require.js from a CDN to its page.)"""
+    external = re.compile(r"<(?:script|link)\b[^>]*\b(?:src|href)=\"(?:https?:)?//[^\"]+\"")
+    for page in sorted(site.rglob("*.html")):
+        found = external.findall(page.read_text(encoding="utf-8"))
+        assert not found, f"{page.relative_to(site)} loads {found[0]}"

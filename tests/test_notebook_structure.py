@@ -90,3 +90,9 @@ def test_one_title_and_executed(path: Path):
             assert out.get("name") != "stderr", f"{path.name}: stored stderr output (a warning or a progress bar)"
             assert "application/vnd.jupyter.widget-view+json" not in out.get("data", {}), \
                 f"{path.name}: a progress-bar widget was stored; execute with `make notebooks` (TQDM_DISABLE=1)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_stored_widget_state(path: Path):
+    assert "widgets" not in nbformat.read(path, as_version=4).metadata, \
+        f"{path.name} stores widget state: its book page would load require.js from a CDN; drop metadata.widgets"
