@@ -45,7 +45,7 @@ from pathlib import Path
 import nbformat
 
 from dlcourse.grading import sandbox as sandbox_mod
-from dlcourse.grading.notebooks import EXECUTION_ENV, ROOT, nbgrader
+from dlcourse.grading.notebooks import EXECUTION_ENV, ROOT, nbgrader, source_folder
 from dlcourse.grading.submissions import cell_changes, collect
 
 SCRATCH = ".autograde"
@@ -307,10 +307,10 @@ def _finish(job: _Job, run: Path, sub: Path, out_dir: Path, log: str, problems: 
     logs = job.scratch / "logs"
     logs.mkdir(exist_ok=True)
     (logs / f"{job.student}.log").write_text(log)
-    sources = [job.course / folder / job.chapter for folder in ("solutions", "source")]   # ours, or nbgrader's
+    sources = source_folder(job.course, job.chapter)
     for name in sorted(job.order):
         if (sub / f"{name}.ipynb").exists():
-            source = next((f / f"{name}.ipynb" for f in sources if (f / f"{name}.ipynb").exists()), None)
+            source = sources / f"{name}.ipynb" if sources and (sources / f"{name}.ipynb").exists() else None
             problems += [f"{name}.ipynb: {change}"
                          for change in cell_changes(sub / f"{name}.ipynb", job.release / f"{name}.ipynb", source)]
     dest = job.scratch / "executed" / job.student / job.chapter
@@ -385,12 +385,13 @@ def _hidden_secret(db: Path, chapter: str, released: dict[str, nbformat.Notebook
     ``with torch.no_grad():`` is no secret, and a feedback page that quotes it leaks nothing)."""
     from nbgrader.api import Gradebook
 
-    from dlcourse.grading.feedback import hidden_lines, source_lines
+    from dlcourse.grading.feedback import hidden_lines
+    from dlcourse.grading.secrets import source_lines
 
     with Gradebook(f"sqlite:///{db}") as gb:
         hidden = hidden_lines([c.source for nb in gb.find_assignment(chapter).notebooks for c in nb.source_cells])
-    public = source_lines(cell.source for nb in released.values() for cell in nb.cells)
-    return {line for line in hidden if not any(line in p for p in public)}
+    public = "\n".join(source_lines(cell.source for nb in released.values() for cell in nb.cells))
+    return {line for line in hidden if line not in public}
 
 
 def autograde(course: Path, chapter: str, source: Path | None = None, opts: Options | None = None,
@@ -407,7 +408,7 @@ def autograde(course: Path, chapter: str, source: Path | None = None, opts: Opti
             raise SandboxUnavailable(
                 f"{why}.\nWithout the sandbox, a student's code could read solutions/, the gradebook and "
                 "other students' work. Install bubblewrap, or pass --no-sandbox if you trust every submission.")
-    if not (course / "solutions" / chapter).is_dir() and not (course / "source" / chapter).is_dir():
+    if source_folder(course, chapter) is None:
         raise FileNotFoundError(f"no chapter {chapter!r} in {course}")
     outcome = Outcome(chapter)
     log(f"preparing {chapter}: nbgrader generate_assignment", flush=True)

@@ -23,7 +23,7 @@ from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from dlcourse.grading.secrets import MIN_LENGTH, Leak, norm, norm_line, region_lines, scan
+from dlcourse.grading.secrets import MIN_LENGTH, Leak, norm, norm_line, region_lines, scan, source_lines
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 HIDDEN_MARK = "### BEGIN HIDDEN TESTS"
@@ -86,11 +86,6 @@ class HideHiddenTests(NbGraderPreprocessor):
                 kept.append(output)
             cell.outputs = kept
         return nb, resources
-
-
-def source_lines(sources) -> set[str]:
-    """The normalised, non-empty lines of cell sources."""
-    return {norm_line(line) for src in sources for line in src.splitlines()} - {""}
 
 
 def own_lines(folder: Path) -> set[str]:

@@ -68,6 +68,13 @@ def chapters(root: Path = ROOT) -> list[str]:
     return sorted(p.name for p in (root / "solutions").iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
+def source_folder(course: Path, chapter: str) -> Path | None:
+    """The folder of ``chapter``'s instructor notebooks: ``solutions/`` (this course's name for nbgrader's source
+    directory), or ``source/`` (nbgrader's default, in a course set up without our config); None if neither."""
+    return next((d for d in (Path(course) / "solutions" / chapter, Path(course) / "source" / chapter) if d.is_dir()),
+                None)
+
+
 def release(chapter: str, root: Path = ROOT) -> None:
     """Regenerate ``notebooks/<chapter>`` from ``solutions/<chapter>`` with nbgrader."""
     if not (root / "solutions" / chapter).is_dir():

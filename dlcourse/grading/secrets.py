@@ -39,6 +39,11 @@ def norm_line(line: str) -> str:
     return norm(norm(line).removesuffix("\\"))
 
 
+def source_lines(sources: Iterable[str]) -> set[str]:
+    """The normalised, non-empty lines of cell sources."""
+    return {norm_line(line) for src in sources for line in src.splitlines()} - {""}
+
+
 def region_lines(sources: Iterable[str], kinds: tuple[str, ...] = ("SOLUTION", "HIDDEN TESTS")) -> list[str]:
     """The lines inside ``### BEGIN <kind>`` ... ``### END <kind>`` regions of the cell ``sources``."""
     lines = []
@@ -76,8 +81,7 @@ def secret_lines(instructor_notebooks: Iterable[Path], public_notebooks: Iterabl
         secrets.update(norm_line(line) for line in s)
         public.update(norm_line(line) for line in p)
     for path in public_notebooks:
-        for cell in nbformat.read(path, as_version=4).cells:
-            public.update(norm_line(line) for line in cell.source.splitlines())
+        public |= source_lines(cell.source for cell in nbformat.read(path, as_version=4).cells)
     # a secret line that is part of a public line (the same call with a comment after it) is no secret
     public_text = "\n".join(public)
     return {s for s in secrets if len(s) >= MIN_LENGTH and s not in public_text}

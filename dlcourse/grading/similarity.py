@@ -33,7 +33,6 @@ import ast
 import csv
 import hashlib
 import html
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +42,9 @@ import numpy as np
 from copydetect import compare_files
 from copydetect.utils import filter_code, get_token_coverage, winnow
 
+from dlcourse.grading.notebooks import source_folder
 from dlcourse.grading.secrets import region_lines, without_regions
+from dlcourse.grading.submissions import json_cells
 
 K, WINDOW = 15, 6          # k-gram length and winnowing window, in characters of normalised code (a name is 1)
 THRESHOLD = 0.7            # both answers share at least this fraction of their fingerprinted tokens
@@ -69,19 +70,11 @@ class Pair:
 
 def answers(notebook: Path) -> dict[str, str]:
     """{grade_id: source} of the solution cells of a (student's) notebook; {} for a file that is no notebook.
-
-    Read as plain JSON: a submission needs no schema validation to show its code (nbformat's costs half the
-    report's time), and a broken file is reported by grading already."""
-    try:
-        nb = json.loads(notebook.read_text(encoding="utf-8"))
-        cells = [c for c in nb.get("cells", []) if isinstance(c, dict) and c.get("cell_type") == "code"]
-    except (OSError, ValueError, AttributeError):
-        return {}
+    Read as plain JSON (``json_cells``): nbformat's schema validation would cost half the report's time."""
     out = {}
-    for cell in cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell.get("metadata"), dict) else {}
-        source = cell.get("source", "")
-        if isinstance(meta, dict) and meta.get("solution") and isinstance(meta.get("grade_id"), str):
+    for cell in json_cells(notebook):
+        meta, source = cell["metadata"]["nbgrader"], cell.get("source", "")
+        if cell.get("cell_type") == "code" and meta.get("solution") and isinstance(meta.get("grade_id"), str):
             out[meta["grade_id"]] = "".join(source) if isinstance(source, list) else str(source)
     return out
 
@@ -248,7 +241,8 @@ def write_similarity(folder: Path, chapter: str, pairs: list[Pair]) -> None:
 def similarity_report(course: Path, chapter: str) -> Path:
     """Compare the answers in ``submitted/<student>/<chapter>/`` and write ``reports/<chapter>/similarity.*``."""
     course = Path(course)
-    sources = sorted((course / "solutions" / chapter).glob("*.ipynb"))
+    folder = source_folder(course, chapter)
+    sources = sorted(folder.glob("*.ipynb")) if folder else []
     boilerplate, solutions = instructor_parts(sources)
     submitted = {}
     base = course / "submitted"

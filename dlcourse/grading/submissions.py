@@ -42,15 +42,27 @@ class Collected:
     resubmitted: list[str] = field(default_factory=list)
 
 
-def grade_ids(path: Path) -> set[str]:
-    """The nbgrader grade ids in a notebook file (empty if it is not readable JSON)."""
+def json_cells(path: Path) -> list[dict]:
+    """The cells of a notebook file read as plain JSON, without schema validation (a submission may be anything):
+    each a dict whose ``metadata.nbgrader`` is a dict (``{}`` when absent or malformed); [] if unreadable."""
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
-        cells = nb.get("cells", []) if isinstance(nb, dict) else []
-        ids = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in cells if isinstance(c, dict)}
-        return ids - {None}
-    except (OSError, ValueError, AttributeError):
-        return set()
+    except (OSError, ValueError):
+        return []
+    cells = nb.get("cells", []) if isinstance(nb, dict) else []
+    out = []
+    for cell in cells if isinstance(cells, list) else []:
+        if isinstance(cell, dict):
+            meta = cell.get("metadata")
+            grader = meta.get("nbgrader") if isinstance(meta, dict) else None
+            out.append({**cell, "metadata": {**(meta if isinstance(meta, dict) else {}),
+                                             "nbgrader": grader if isinstance(grader, dict) else {}}})
+    return out
+
+
+def grade_ids(path: Path) -> set[str]:
+    """The nbgrader grade ids in a notebook file (empty if it is not readable JSON)."""
+    return {c["metadata"]["nbgrader"].get("grade_id") for c in json_cells(path)} - {None}
 
 
 def _safe_extract(archive: Path, dest: Path) -> Path:
