@@ -138,6 +138,21 @@ print({{'through proc': sorted(seen & {{'solutions', 'gradebook.db', 'submitted'
     cases["echo"] = copy(stub)          # honest work that happens to contain a line of the hidden tests
     _cells(cases["echo"]["a"], "tiny-add")[0].source = (
         "def add(a, b):\n    return a + b\n\nassert add(-5, 12) == 7, 'negative numbers too'")
+    # the exploits of a grader that runs tests in the student's kernel: none of them earns a point now
+    sabotage = ("\nget_ipython().input_transformers_cleanup.append("
+                "lambda lines: ['pass\\n'] if any('assert' in l for l in lines) else lines)")
+    cases["saboteur"] = copy(stub)       # every test cell would become `pass`
+    _cells(cases["saboteur"]["a"], "tiny-add")[0].source = "def add(a, b):\n    pass" + sabotage
+    _cells(cases["saboteur"]["b"], "tiny-mul")[0].source = "def mul(a, b):\n    pass" + sabotage
+    cases["forger"] = copy(stub)         # a stand-in for the judge's agent that answers 7 to any call
+    _cells(cases["forger"]["a"], "tiny-add")[0].source = (
+        "def add(a, b):\n    return 3\n"
+        "import sys, types\nfrom IPython.display import publish_display_data\n"
+        "sys.modules['dlcourse.grading.agent'] = types.SimpleNamespace(handle=lambda text: publish_display_data("
+        "{'application/vnd.dlcourse.reply': '{\"value\": 7, \"updates\": {}}'}))")
+    cases["leaker"] = copy(sol)          # the input history, encoded so that no line of it matches
+    _insert_after(cases["leaker"]["b"], "tiny-mul-hidden",
+                  "import base64\nprint('LEAK', base64.b64encode(repr(_ih).encode()).decode())")
     for student, nbs in cases.items():
         folder = inbox / student / CH
         folder.mkdir(parents=True)
@@ -174,6 +189,9 @@ print({{'through proc': sorted(seen & {{'solutions', 'gradebook.db', 'submitted'
     ("reordered", FULL),                 # test cells dragged above the answer are put back after it
     ("flood", FULL),                     # a 100 MB output
     ("José García", FULL),
+    ("saboteur", {"a": 0, "b": 0}),      # its input transformer rewrites nothing the grader judges
+    ("forger", {"a": 0, "b": 0}),        # answers only the kernel's own replies could forge
+    ("leaker", FULL),
 ])
 def test_each_submission_scores_what_it_earns(graded, student, expected):
     assert graded["scores"][student] == expected
@@ -245,8 +263,25 @@ def test_feedback_shows_results_but_never_hidden_tests(graded):
     assert "Hidden tests: passed" in (course / "feedback" / "full" / CH / "a.html").read_text()
     echo = course / "feedback" / "echo" / CH / "a.html"
     assert echo.exists() and "Hidden tests: passed" in echo.read_text(), "honest feedback must reach the student"
+    # the kernel never held a test: the input history it prints holds the student's cells only
     history = (course / "feedback" / "history" / CH / "b.html").read_text()
-    assert "output withheld from feedback" in history
+    assert "output withheld from feedback" not in history and "def mul" in history
+
+
+def test_no_test_reaches_the_students_kernel(graded):
+    """The leaker printed its whole input history, base64-encoded: no test line is in it."""
+    import base64
+    import re
+
+    nb = nbformat.read(graded["course"] / "autograded" / "leaker" / CH / "b.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    [blob] = re.findall(r"LEAK (\S+)", printed)
+    history = base64.b64decode(blob).decode()
+    assert "def mul" in history, "the history was printed"
+    tests = [c.source for nb in graded["sol"].values() for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    for line in "\n".join(tests).splitlines():
+        if "assert" in line:
+            assert line.strip() not in history, f"a test line reached the student's kernel: {line.strip()}"
 
 
 def test_regrading_is_idempotent_and_takes_resubmissions(graded):

@@ -100,31 +100,31 @@ def _snapshot(db: Path, dest: Path) -> None:
         src.backup(out)
 
 
-def _worker_config(run: Path, opts: Options, order: dict, spec: Path | None, ipc: Path) -> str:
-    lines = [
-        "from nbconvert.preprocessors import ClearMetadataPreprocessor",
-        "from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds,",
-        "    Execute, IgnorePattern, LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)",
-        "from dlcourse.grading.preprocessors import LimitOutputSize, RestoreCellOrder",
-        "c = get_config()  # noqa: F821",
-        "c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, RestoreCellOrder, OverwriteKernelspec,",
-        "                                      OverwriteCells, CheckCellMetadata]",
-        "c.Autograde.autograde_preprocessors = [Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,",
-        "    LimitOutputSize, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]",
-        f"c.RestoreCellOrder.order = {order!r}",
-        f"c.CourseDirectory.root = {str(run)!r}",
-        "c.CourseDirectory.source_directory = 'source'",
-        f"c.CourseDirectory.db_url = {'sqlite:///' + str(run / 'gradebook.db')!r}",
-        f"c.Execute.timeout = {int(opts.cell_timeout)}",
-        "c.OverwriteCells.add_missing_cells = True",
-        "c.LimitOutput.max_lines = 1000",
-    ]
-    # Unix sockets, not TCP: they cross the sandbox's network namespace, and no two kernels started at once
-    # (other workers, other programs) can race for the same free port.
-    lines += ["c.KernelManager.transport = 'ipc'", f"c.KernelManager.ip = {str(ipc / 'kernel')!r}"]
-    if spec is not None:
-        lines += [f"c.Execute.kernel_name = {sandbox_mod.KERNEL_NAME!r}"]
-    return "\n".join(lines) + "\n"
+def _worker_settings(job: "_Job", run: Path, slot: Path) -> dict[str, object]:
+    """nbgrader's configuration for one worker's private course ``run`` ({"Class.trait": value})."""
+    from dlcourse.grading.preprocessors import pipeline
+
+    sanitize, grade = pipeline("execute")
+    settings: dict[str, object] = {
+        "Autograde.sanitize_preprocessors": sanitize,
+        "Autograde.autograde_preprocessors": grade,
+        "RestoreCellOrder.order": job.order,
+        "CourseDirectory.root": str(run),
+        "CourseDirectory.source_directory": "source",
+        "CourseDirectory.db_url": f"sqlite:///{run / 'gradebook.db'}",
+        "Execute.timeout": int(job.opts.cell_timeout),
+        "OverwriteCells.add_missing_cells": True,
+        "LimitOutput.max_lines": 1000,
+        # the judge reads the hidden tests from the instructor's notebooks, outside every sandbox
+        "JudgedExecute.instructor_notebooks": str(job.sources),
+        # Unix sockets, not TCP: they cross the sandbox's network namespace, and no two kernels started at once
+        # (other workers, other programs) can race for the same free port.
+        "KernelManager.transport": "ipc",
+        "KernelManager.ip": str(slot / "ipc" / "kernel"),
+    }
+    if job.opts.sandbox:
+        settings["Execute.kernel_name"] = sandbox_mod.KERNEL_NAME
+    return settings
 
 
 def _not_graded(release: Path, reason: str) -> nbformat.NotebookNode:
@@ -148,6 +148,7 @@ class _Job:
     scratch: Path
     opts: Options
     release: Path
+    sources: Path                 # the instructor's notebooks (hidden tests are judged from them)
     order: dict[str, list[str]]   # released notebook stem -> its grade ids, in order
     modules: list[str] = field(default_factory=list)   # what the released notebooks import
 
@@ -155,7 +156,7 @@ class _Job:
 def _run_nbgrader(job: _Job, run: Path, notebook: str | None) -> str:
     """``nbgrader autograde`` of one student (or one notebook) in the private course ``run``, in this
     worker process (nbgrader is imported once per worker, not once per student)."""
-    config = _nbgrader_config(run)
+    config = _nbgrader_config(job.course, **_worker_settings(job, run, _SLOT))
     if notebook:
         config.CourseDirectory.notebook_id = notebook
     api = _api(config)
@@ -268,8 +269,6 @@ def _execute(job: _Job) -> dict:
     shutil.copytree(job.course / "submitted" / job.student / job.chapter, sub)
     (run / "source" / job.chapter).mkdir(parents=True)
     shutil.copyfile(job.scratch / "gradebook.db", run / "gradebook.db")
-    spec, ipc = (slot / "jupyter" if job.opts.sandbox else None), slot / "ipc"
-    (run / "nbgrader_config.py").write_text(_worker_config(run, job.opts, job.order, spec, ipc))
     present = [n for n in sorted(job.order) if (sub / f"{n}.ipynb").exists()]
     problems: list[str] = []
     out_dir = run / "autograded" / job.student / job.chapter
@@ -352,15 +351,13 @@ def _api(config):
 
 def _record(course: Path, chapter: str, student: str, scratch: Path) -> tuple[bool, str]:
     """Write one student's grades from their executed notebooks, in this process (the only writer)."""
-    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, DeduplicateIds, LimitOutput,
-                                        OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
+    from dlcourse.grading.preprocessors import pipeline
 
+    sanitize, grade = pipeline("record")
     config = _nbgrader_config(course, **{
         "CourseDirectory.submitted_directory": str((scratch / "executed").relative_to(course)),
-        "Autograde.sanitize_preprocessors": [DeduplicateIds, OverwriteKernelspec, OverwriteCells,
-                                             CheckCellMetadata],
-        "Autograde.autograde_preprocessors": [LimitOutput, SaveAutoGrades, AssignLatePenalties,
-                                              CheckCellMetadata],
+        "Autograde.sanitize_preprocessors": sanitize,
+        "Autograde.autograde_preprocessors": grade,
         "OverwriteCells.add_missing_cells": False})
     api = _api(config)
     result = api.autograde(chapter, student, force=True, create=True)
@@ -408,7 +405,8 @@ def autograde(course: Path, chapter: str, source: Path | None = None, opts: Opti
             raise SandboxUnavailable(
                 f"{why}.\nWithout the sandbox, a student's code could read solutions/, the gradebook and "
                 "other students' work. Install bubblewrap, or pass --no-sandbox if you trust every submission.")
-    if source_folder(course, chapter) is None:
+    sources = source_folder(course, chapter)
+    if sources is None:
         raise FileNotFoundError(f"no chapter {chapter!r} in {course}")
     outcome = Outcome(chapter)
     log(f"preparing {chapter}: nbgrader generate_assignment", flush=True)
@@ -481,7 +479,7 @@ def autograde(course: Path, chapter: str, source: Path | None = None, opts: Opti
         f"sandbox {'on' if opts.sandbox else 'OFF'}", flush=True)
     bar = tqdm(total=len(todo), unit="student", disable=not opts.progress or not todo, file=sys.stderr)
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(slots, env)) as pool:
-        futures = {pool.submit(_execute, _Job(course, chapter, s, scratch, opts, release, order, modules)): s
+        futures = {pool.submit(_execute, _Job(course, chapter, s, scratch, opts, release, sources, order, modules)): s
                    for s in todo}
         for fut in as_completed(futures):
             student = futures[fut]

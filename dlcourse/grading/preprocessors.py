@@ -1,4 +1,14 @@
-"""Two nbgrader preprocessors that ``dlcourse autograde`` adds to nbgrader's autograder.
+"""nbgrader's autograder as dlcourse runs it: the preprocessor lists, and two preprocessors of our own.
+
+``pipeline(phase)`` is the one place that says which nbgrader preprocessors grade a notebook, for the
+course's ``nbgrader_config.py`` (plain ``nbgrader autograde``) and for ``dlcourse autograde``'s phases:
+
+- ``"execute"``: restore what the student must not change, run the notebook with hidden tests judged
+  outside the kernel (``judge.JudgedExecute``), cap outputs, score;
+- ``"record"``: score notebooks that were already executed (the executed copies come back from the
+  workers, and only this phase, in one process, writes the gradebook).
+
+The two preprocessors:
 
 - ``RestoreCellOrder`` (sanitising step): puts the exercise and test cells back in the order of the
   released notebook when a student moved them. Each graded cell keeps the student's own cells that
@@ -13,6 +23,25 @@ from __future__ import annotations
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Dict, Integer
+
+
+def pipeline(phase: str = "execute") -> tuple[list[type], list[type]]:
+    """nbgrader's ``(Autograde.sanitize_preprocessors, Autograde.autograde_preprocessors)`` for ``phase``."""
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds,
+                                        IgnorePattern, LimitOutput, OverwriteCells, OverwriteKernelspec,
+                                        SaveAutoGrades)
+
+    from dlcourse.grading.judge import JudgedExecute
+
+    if phase == "execute":
+        return ([ClearOutput, DeduplicateIds, RestoreCellOrder, OverwriteKernelspec, OverwriteCells, CheckCellMetadata],
+                [JudgedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, LimitOutputSize,
+                 SaveAutoGrades, AssignLatePenalties, CheckCellMetadata])
+    if phase == "record":   # outputs are the executed ones: nothing cleared, nothing run
+        return ([DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata],
+                [LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata])
+    raise ValueError(f"unknown grading phase {phase!r} (expected 'execute' or 'record')")
 
 
 class RestoreCellOrder(NbGraderPreprocessor):
