@@ -257,12 +257,12 @@ def test_feedback_shows_results_but_never_hidden_tests(graded):
     assert not own_lines(course / "submitted" / "full" / CH) & secret, "the hidden tests are no student's own"
     assert graded["outcome"].feedback_withheld == []
     stub = (course / "feedback" / "stub" / CH / "a.html").read_text()
-    assert "Hidden tests: failed (NotImplementedError" in stub
+    assert "Hidden tests of tiny-add: failed (NotImplementedError" in stub
     wrong = (course / "feedback" / "wrong" / CH / "a.html").read_text()
-    assert "Hidden tests: failed (AssertionError: floats too)" in wrong      # the message, not the line
-    assert "Hidden tests: passed" in (course / "feedback" / "full" / CH / "a.html").read_text()
+    assert "Hidden tests of tiny-add: failed (AssertionError: floats too)" in wrong      # the message, not the line
+    assert "Hidden tests of tiny-add: passed" in (course / "feedback" / "full" / CH / "a.html").read_text()
     echo = course / "feedback" / "echo" / CH / "a.html"
-    assert echo.exists() and "Hidden tests: passed" in echo.read_text(), "honest feedback must reach the student"
+    assert echo.exists() and "Hidden tests of tiny-add: passed" in echo.read_text(), "honest feedback must reach the student"
     # the kernel never held a test: the input history it prints holds the student's cells only
     history = (course / "feedback" / "history" / CH / "b.html").read_text()
     assert "output withheld from feedback" not in history and "def mul" in history

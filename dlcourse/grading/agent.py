@@ -3,9 +3,11 @@
 ``judge.py`` never sends a hidden test to the student's kernel. It sends requests, one silent execution
 each (``store_history=False``, so none of them enters ``_ih``), that call ``handle`` here with JSON:
 
-- ``pin``: remember the objects the student's names refer to at this point of the notebook, and send a
+- ``pin``: remember the objects the student's names refer to at this point of the notebook (a function
+  keeps the namespace's bindings of this point for its global names), and send a
   copy of the lesson's data a test reads (``x5``, ``y_val``) as it is there;
-- ``call``: decode arguments (``wire.py``), call a pinned function (or a handle), and return the result,
+- ``call``: decode arguments (``wire.py``), call a pinned function (or a handle) under the exercise's
+  from-scratch rule (``rules.Guard``), and return the result,
   the changes the call made to what it was given (tensors changed in place, gradients, a generator's
   state, the attributes of an object), and the random state after the call;
 - ``vjp``: the gradient of a call's inputs for given output gradients (``torch.autograd.grad`` with the
@@ -26,10 +28,13 @@ from __future__ import annotations
 import hashlib
 import json
 import traceback
+import types
+from contextlib import nullcontext
 from typing import Any
 
 import torch
 
+from dlcourse.grading.rules import Guard, Rule
 from dlcourse.grading.wire import Decoder, Encoder, WireError, _b64, _state, _unb64, qualified_name, tensor_bytes
 
 MIME = "application/vnd.dlcourse.reply"
@@ -38,6 +43,7 @@ MIME = "application/vnd.dlcourse.reply"
 class _Session:
     def __init__(self) -> None:
         self.pins: dict[str, dict[str, Any]] = {}
+        self.snapshots: dict[str, dict[str, Any]] = {}    # exercise -> the namespace's bindings when pinned
         self.handles: dict[int, Any] = {}
         self.calls: dict[int, tuple[list, list]] = {}
         self.counter = 0
@@ -110,19 +116,29 @@ def _target(spec: dict) -> Any:
 
 def _call(req: dict) -> dict:
     classes = set(req.get("classes", []))
-    dec = Decoder(rebuild_any=True, namespace=_namespace())
+    target = req["target"]
+    # objects of the notebook's classes are rebuilt with the classes bound where the test stands
+    namespace = _SESSION.snapshots.get(str(target["pin"][0]), _namespace()) if "pin" in target else _namespace()
+    dec = Decoder(rebuild_any=True, namespace=namespace)
     args, kwargs = dec.decode(req["args"])
     fn = _target(req["target"])
     before = {key: _fingerprint(obj, dec.origins, classes) for key, obj in dec.objects.items()}
     if req.get("rng"):
         torch.set_rng_state(torch.frombuffer(bytearray(_unb64(req["rng"])), dtype=torch.uint8))
     reply: dict[str, Any] = {}
+    rule = req.get("rule")
+    guard = Guard(str(rule["exercise"]), Rule(tuple(rule["forbid"]), bool(rule["autograd"]), str(rule["allowed"]))) \
+        if rule else nullcontext()
     with torch.set_grad_enabled(bool(req.get("grad"))):
         try:
-            value = fn(*args, **kwargs)
+            with guard:
+                value = fn(*args, **kwargs)
         except (Exception, SystemExit) as exc:   # the student's code failed: the judge decides what that means
             reply["error"] = _error(exc)
             value = None
+    if isinstance(guard, Guard) and (guard.violations or guard.tampered):
+        reply["violation"] = {"call": guard.violations[0] if guard.violations else "", "tampered": bool(guard.tampered)}
+        reply.setdefault("error", {"type": "ForbiddenCall", "message": "", "builtin": False})
     enc = Encoder(trusted=False, origins=dec.origins, classes=classes, handle=_SESSION.keep)
     if "error" not in reply:
         reply["value"] = enc.encode(value)
@@ -163,10 +179,23 @@ def _fetch(req: dict) -> dict:
     return {"value": enc.encode(_target(req["target"]))}
 
 
+def _as_of_now(fn: Any, ns: dict, snapshot: dict) -> Any:
+    """A notebook function that looks up its global names in ``snapshot`` (the namespace as it is now), so
+    that a later cell rebinding a name (``Value``, ``device``) does not change what it calls."""
+    if not isinstance(fn, types.FunctionType) or fn.__globals__ is not ns:
+        return fn
+    clone = types.FunctionType(fn.__code__, snapshot, fn.__name__, fn.__defaults__, fn.__closure__)
+    clone.__kwdefaults__, clone.__qualname__ = fn.__kwdefaults__, fn.__qualname__
+    clone.__dict__.update(fn.__dict__)
+    return clone
+
+
 def _pin(req: dict) -> dict:
     ns = _namespace()
-    found = {name: ns[name] for name in req["names"] if name in ns}
+    snapshot = dict(ns)
+    found = {name: _as_of_now(ns[name], ns, snapshot) for name in req["names"] if name in ns}
     _SESSION.pins[str(req["exercise"])] = found
+    _SESSION.snapshots[str(req["exercise"])] = snapshot
     enc = Encoder(trusted=False, classes=set(req.get("classes", [])), handle=_SESSION.keep)
     values = {name: ns[name] for name in req.get("copies", []) if name in ns}
     return {"kinds": {name: "callable" if callable(obj) else "value" for name, obj in found.items()},

@@ -67,14 +67,19 @@ class HideHiddenTests(NbGraderPreprocessor):
         with Gradebook(info["db_url"]) as gb:
             notebook = gb.find_notebook(info["notebook"], info["assignment"])
             secret = hidden_lines([c.source for c in notebook.source_cells])
+        hidden = [c for c in nb.cells if c.cell_type == "code" and utils.is_grade(c) and HIDDEN_MARK in c.source]
+        # what this notebook shows anyway (lessons, the student's own cells, visible tests) is no secret
+        public = "\n".join(source_lines(c.source for c in nb.cells if c not in hidden))
+        secret = {line for line in secret if line not in public}
         for cell in nb.cells:
             if cell.cell_type != "code":
                 continue
-            if utils.is_grade(cell) and HIDDEN_MARK in cell.source:
+            if cell in hidden:
                 outcome = _result(cell)
-                cell.source = f"# Hidden tests: {outcome}.\n# Their code stays with your instructor."
+                exercise = cell.metadata.get("nbgrader", {}).get("grade_id", "").removesuffix("-hidden")
                 if outcome != "passed" and any(s in norm(outcome) for s in secret):
-                    cell.source = "# Hidden tests: failed.\n# Their code stays with your instructor."
+                    outcome = "failed"
+                cell.source = f"# Hidden tests of {exercise}: {outcome}.\n# Their code stays with your instructor."
                 cell.outputs = []
                 continue
             kept = []

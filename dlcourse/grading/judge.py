@@ -43,7 +43,8 @@ from nbgrader.preprocessors import Execute
 from traitlets import Unicode
 
 from dlcourse.grading.agent import MIME
-from dlcourse.grading.authoring import HIDDEN
+from dlcourse.grading.authoring import HIDDEN, VISIBLE
+from dlcourse.grading.rules import AUTOGRAD, RULES, Rule, judging
 from dlcourse.grading.wire import MAX_MESSAGE, Decoder, Encoder, WireError, _b64, _unb64, resolve, tensor_bytes
 
 BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -185,6 +186,10 @@ class JudgeError(Exception):
     """The kernel could not answer (it died, timed out, or its answer broke the format)."""
 
 
+class RuleBroken(Exception):
+    """A student's function called what its exercise forbids, or switched the check off."""
+
+
 class StudentRaised(Exception):
     """Mixed into the exception a student's function raised, so that ``except ValueError`` in a test works."""
 
@@ -209,6 +214,8 @@ class Remote:
         self.client, self.alive, self.interrupt = client, alive, interrupt
         self.classes = classes
         self.deadline = float("inf")
+        self.rule: tuple[str, Rule] | None = None       # (exercise, rule) in force for the calls of one test
+        self.broken = ""                                 # the first broken rule of the test: it fails, caught or not
 
     def ask(self, request: dict) -> dict:
         code = f"__import__('dlcourse.grading.agent', fromlist=['handle']).handle({json.dumps(request)!r})"
@@ -283,9 +290,17 @@ class Remote:
         payload = enc.encode((list(args), dict(kwargs)))
         grad_on = torch.is_grad_enabled()
         grad_inputs = [(k, t) for k, t in enc.tensors() if grad_on and t.requires_grad]
-        reply = self.ask({"op": "call", "target": target, "args": payload, "grad": grad_on,
-                          "grad_inputs": [k for k, _ in grad_inputs], "classes": list(self.classes),
-                          "rng": _b64(tensor_bytes(torch.get_rng_state()))})
+        request = {"op": "call", "target": target, "args": payload, "grad": grad_on,
+                   "grad_inputs": [k for k, _ in grad_inputs], "classes": list(self.classes),
+                   "rng": _b64(tensor_bytes(torch.get_rng_state()))}
+        if self.rule is not None:
+            exercise, rule = self.rule
+            request["rule"] = {"exercise": exercise, "forbid": list(rule.forbid), "autograd": rule.autograd,
+                               "allowed": rule.allowed}
+        reply = self.ask(request)
+        if self.rule is not None and isinstance(reply.get("violation"), dict):
+            self.broken = self.broken or _violation(*self.rule, reply["violation"])
+            raise RuleBroken(self.broken)
         dec = self._decoder(enc.objects)
         try:
             value = dec.decode(reply["value"]) if "value" in reply else None
@@ -319,6 +334,15 @@ class Remote:
             else:
                 raise JudgeError("a gradient of the wrong shape from your notebook's kernel")
         return out
+
+
+def _violation(exercise: str, rule: Rule, info: dict) -> str:
+    """The message for a broken rule, written here: only a call the rule names is quoted."""
+    call = str(info.get("call", ""))
+    known = set(rule.names()) | {f"autograd ({p.replace(':', '.')})" for p in AUTOGRAD}
+    if call in known:
+        return f"{exercise}: your code called {call}, which this exercise re-implements (use {rule.allowed})"
+    return f"{exercise}: the from-scratch check was switched off while your code ran"
 
 
 def _apply(dec: Decoder, objects: dict[str, Any], updates: dict, classes: dict[str, type]) -> None:
@@ -423,6 +447,14 @@ def _one_line(text: str) -> str:
     return line if len(line) <= MESSAGE_CHARS else line[:MESSAGE_CHARS - 1] + "…"
 
 
+def exercise_of(grade_id: str) -> str:
+    """The exercise a test cell belongs to: its grade id less ``-visible`` or ``-hidden``."""
+    for suffix in (VISIBLE, HIDDEN):
+        if grade_id.endswith(suffix):
+            return grade_id[: -len(suffix)]
+    return grade_id
+
+
 def trusted_classes(ns: dict[str, Any]) -> dict[str, type]:
     """The classes the judge rebuilds from a student's data: those the lesson defines, and ``REBUILT``."""
     classes = {f"__main__:{n}": v for n, v in ns.items() if isinstance(v, type) and v.__module__ == "__main__"}
@@ -465,7 +497,10 @@ def verdict(test: JudgedTest, remote: Remote, ns: dict[str, Any], pinned: Pinned
     for name in test.names:
         ns[name] = Proxy(remote, {"pin": [test.grade_id, name]}, name) if name in pinned.kinds else _Missing(name)
     remote.deadline = time.monotonic() + seconds
+    stem = exercise_of(test.grade_id)
+    remote.rule, remote.broken = ((stem, RULES[stem]) if stem in RULES else None), ""
     ename = None
+    token = judging.set(True)
     try:
         for name in test.names:
             if pinned.kinds.get(name) == "value":     # a number or a tensor the student set: the test sees a copy
@@ -475,6 +510,8 @@ def verdict(test: JudgedTest, remote: Remote, ns: dict[str, Any], pinned: Pinned
             exec(compile(test.code, f"<test {test.grade_id}>", "exec"), ns)  # noqa: S102
     except JudgeError as exc:
         ename, message = "JudgeError", str(exc)
+    except RuleBroken as exc:
+        ename, message = "ForbiddenCall", str(exc)
     except StudentRaised as exc:
         ename, message = type(exc).__name__, f"your code raised {type(exc).__name__} during the tests"
     except AssertionError as exc:
@@ -484,11 +521,15 @@ def verdict(test: JudgedTest, remote: Remote, ns: dict[str, Any], pinned: Pinned
     except Exception as exc:  # noqa: BLE001  (the test tripped over what the student's code returned)
         ename, message = type(exc).__name__, f"{type(exc).__name__}: {exc}"
     finally:
+        judging.reset(token)
+        remote.rule = None
         remote.deadline = time.monotonic() + 10
         try:
             remote.release()
         except JudgeError:
             pass
+    if remote.broken:        # a test that caught the failure still fails
+        ename, message = "ForbiddenCall", remote.broken
     if ename is None:
         return []
     message = _one_line(message)

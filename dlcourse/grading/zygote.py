@@ -42,11 +42,16 @@ def _preload(modules: list[str]) -> None:
     """Import ``modules``; those that fail are skipped (the notebook will report them itself)."""
     # the backend a kernel would choose; matplotlib reads it when it is first imported
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    for name in ["ipykernel.kernelapp", "ipykernel.ipkernel", *modules, "matplotlib_inline.backend_inline"]:
+    for name in ["ipykernel.kernelapp", "ipykernel.ipkernel", *modules, "matplotlib_inline.backend_inline",
+                 "dlcourse.grading.agent"]:
         try:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001  (a module the sandbox lacks; the kernel will say so itself)
             pass
+    # before any student code: the from-scratch rules' audit hook, which no later code can remove
+    from dlcourse.grading.rules import install_audit_hook
+
+    install_audit_hook()
 
 
 def _kernel(connection: dict, cwd: str, memory: int) -> int:

@@ -1,0 +1,227 @@
+"""From-scratch rules (dlcourse.grading.rules): a forbidden call is seen however it is reached, honest code
+passes, the check cannot be switched off unnoticed, and the judge applies the rule in the student's kernel.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import threading
+import time
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch.nn.functional import softmax as bound_at_import
+
+from dlcourse.grading import judge, rules
+from dlcourse.grading.rules import ForbiddenCall, Guard, Rule, from_scratch
+
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+
+SOFTMAX = Rule(forbid=("torch:softmax", "torch.nn.functional:softmax", "torch:Tensor.softmax",
+                       "torch.nn.functional:log_softmax", "torch:Tensor.log_softmax", "torch.nn:Softmax"),
+               allowed="exp, amax and sum")
+NO_AUTOGRAD = Rule(autograd=True, allowed="tensor arithmetic")
+
+
+def honest(z, dim=-1):
+    e = (z - z.amax(dim, keepdim=True)).exp()
+    return e / e.sum(dim, keepdim=True)
+
+
+def _disabled(z):
+    with torch._C.DisableTorchFunction():
+        return z.softmax(-1)
+
+
+def _caught(z):
+    try:
+        return F.softmax(z, -1)
+    except ForbiddenCall:
+        return honest(z)
+
+
+def _threaded(z):
+    out = []
+    thread = threading.Thread(target=lambda: out.append(F.softmax(z, -1)))
+    thread.start()
+    thread.join()
+    return out[0] if out else honest(z)
+
+
+def _switch_off(z):
+    sys.setprofile(None)
+    return F.softmax(z, -1)
+
+
+CHEATS = {
+    "F.softmax": lambda z: F.softmax(z, -1),
+    "tensor method": lambda z: z.softmax(-1),
+    "torch.softmax": lambda z: torch.softmax(z, -1),
+    "module": lambda z: torch.nn.Softmax(-1)(z),
+    "bound at import": lambda z: bound_at_import(z, -1),
+    "getattr": lambda z: getattr(F, "soft" + "max")(z, -1),
+    "importlib": lambda z: importlib.import_module("torch.nn.functional").softmax(z, -1),
+    "DisableTorchFunction": _disabled,
+    "caught and retried": _caught,
+    "in a thread": _threaded,
+    "log_softmax": lambda z: z.log_softmax(-1).exp(),
+    "profiler switched off": _switch_off,
+}
+
+
+@pytest.mark.parametrize("how", list(CHEATS))
+def test_a_forbidden_call_is_seen_however_it_is_reached(how):
+    guard = Guard("structure-softmax", SOFTMAX)
+    try:
+        with guard:
+            CHEATS[how](torch.randn(3, 4))
+    except (ForbiddenCall, RuntimeError):
+        pass
+    assert guard.broken.startswith("structure-softmax: "), f"{how} was not seen"
+    assert sys.getprofile() is None, "the guard leaves no profiler behind"
+
+
+def test_honest_code_passes_and_the_message_names_exercise_and_call():
+    guard = Guard("structure-softmax", SOFTMAX)
+    with guard:
+        honest(torch.randn(3, 4, requires_grad=True)).sum().backward()   # autograd is not forbidden here
+    assert guard.broken == ""
+    with pytest.raises(ForbiddenCall, match=r"structure-softmax: .*torch\.nn\.functional\.softmax.*exp, amax and sum"):
+        with Guard("structure-softmax", SOFTMAX):
+            F.softmax(torch.randn(2), 0)
+
+
+@pytest.mark.parametrize("how", ["backward", "autograd.grad", "func.grad", "func.grad under no_grad"])
+def test_autograd_is_off_limits_when_the_derivative_is_the_exercise(how):
+    x = torch.randn(5, requires_grad=True)
+    calls = {"backward": lambda: (x * x).sum().backward(),
+             "autograd.grad": lambda: torch.autograd.grad((x * x).sum(), x),
+             "func.grad": lambda: torch.func.grad(lambda t: (t * t).sum())(x.detach()),
+             "func.grad under no_grad": lambda: torch.func.grad(lambda t: (t * t).sum())(x.detach())}
+    guard = Guard("backprop-manual-grad", NO_AUTOGRAD)
+    with torch.no_grad() if how.endswith("no_grad") else torch.enable_grad():
+        try:
+            with guard:
+                calls[how]()
+        except ForbiddenCall:
+            pass
+    assert "autograd" in guard.broken
+    with Guard("backprop-manual-grad", NO_AUTOGRAD) as ok:
+        _ = 2 * x.detach()                     # the gradient of sum(x^2), by hand
+    assert ok.broken == ""
+
+
+def test_only_the_students_code_is_checked_in_a_visible_test(monkeypatch):
+    """``from_scratch`` counts calls made while the student's function runs, not the test's references."""
+    monkeypatch.setitem(rules.RULES, "structure-softmax", SOFTMAX)
+    z = torch.randn(2, 3)
+    with from_scratch("structure-softmax", honest):
+        assert torch.allclose(honest(z), torch.softmax(z, -1))
+    cheat = CHEATS["F.softmax"]
+
+    def student(z):
+        return cheat(z)
+
+    with pytest.raises(ForbiddenCall, match="structure-softmax"):
+        with from_scratch("structure-softmax", student):
+            student(z)
+    token = rules.judging.set(True)            # in the judge's own process the rule is applied elsewhere
+    try:
+        with from_scratch("structure-softmax", student):
+            student(z)
+    finally:
+        rules.judging.reset(token)
+
+
+def test_every_forbidden_path_resolves_and_no_solution_breaks_its_rule():
+    for stem, rule in rules.RULES.items():
+        for path in rule.forbid:
+            rules.resolve(path)
+        assert rule.allowed, f"{stem}: say what may be used"
+
+
+# ------------------------------------------------------------------------------------ applied by the judge
+def test_the_judge_applies_the_rule_in_the_students_kernel(tmp_path, monkeypatch):
+    from tests.test_judge import _remote, _run, _start
+
+    monkeypatch.setitem(rules.RULES, "t-softmax", SOFTMAX)
+    km, client = _start(tmp_path)
+    try:
+        test = judge.JudgedTest("t-softmax-hidden", names=["softmax"], preamble="import torch", code="""
+z = torch.randn(3, 5, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
+assert torch.allclose(softmax(z), torch.softmax(z, dim=-1)), "values differ"
+""")
+
+        def judged():
+            remote = _remote(km, client)
+            remote.deadline = time.monotonic() + 30
+            ns = judge.namespace(test)
+            return judge.verdict(test, remote, ns, judge.pin(test, remote, ns), 30.0)
+
+        _run(client, "import torch\nimport torch.nn.functional as F\ndef softmax(z, dim=-1):\n"
+                     "    return F.softmax(z, dim)\n")
+        [out] = judged()
+        assert out["ename"] == "ForbiddenCall" and "t-softmax" in out["evalue"] \
+            and "torch.nn.functional.softmax" in out["evalue"]
+        _run(client, "def softmax(z, dim=-1):\n    try:\n        return z.softmax(dim)\n    except Exception:\n"
+                     "        e = z.exp()\n        return e / e.sum(dim, keepdim=True)\n")
+        [out] = judged()
+        assert out["ename"] == "ForbiddenCall", "a caught violation still fails"
+        _run(client, "def softmax(z, dim=-1):\n    e = (z - z.amax(dim, keepdim=True)).exp()\n"
+                     "    return e / e.sum(dim, keepdim=True)\n")
+        assert judged() == []
+    finally:
+        client.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+# ------------------------------------------------------------------------------------ the course's exercises
+def _exercises():
+    """(notebook, index, stem) of every exercise cell of the instructor notebooks."""
+    import nbformat
+
+    from dlcourse.grading.notebooks import ROOT
+
+    for path in sorted((ROOT / "solutions").glob("*/*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for i, cell in enumerate(nb.cells):
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("solution") and not meta.get("grade"):
+                yield path, nb, i, meta["grade_id"]
+
+
+def test_every_exercise_states_and_applies_its_rule():
+    for path, nb, i, stem in _exercises():
+        assert stem in rules.RULES, f"{path.name}: exercise {stem} has no from-scratch rule"
+        prompt = next(c.source for c in reversed(nb.cells[:i]) if c.cell_type == "markdown")
+        assert rules.RULES[stem].sentence() in prompt, f"{path.name}: the prompt of {stem} does not state its rule"
+        [visible] = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == stem + "-visible"]
+        assert f"with from_scratch({stem!r}" in visible.source, f"{path.name}: {stem}'s visible tests do not apply it"
+
+
+def _called_names(source: str) -> set[str]:
+    import ast
+
+    from dlcourse.grading.judge import _parse
+
+    tree = _parse(source)
+    found = set()
+    for node in ast.walk(tree) if tree else []:
+        if isinstance(node, ast.Attribute):
+            found.add(node.attr)
+        elif isinstance(node, ast.Name):
+            found.add(node.id)
+    return found
+
+
+def test_no_lesson_cell_shows_the_answer_above_its_exercise():
+    """Between the previous exercise's tests and an exercise, no lesson cell uses what the exercise forbids."""
+    for path, nb, i, stem in _exercises():
+        start = max((k for k in range(i) if nb.cells[k].metadata.get("nbgrader", {}).get("grade")), default=-1)
+        forbidden = {p.partition(":")[2].split(".")[-1] for p in rules.RULES[stem].forbid}
+        for cell in nb.cells[start + 1:i]:
+            if cell.cell_type == "code" and not cell.metadata.get("nbgrader"):
+                shown = _called_names(cell.source) & forbidden
+                assert not shown, f"{path.name}: a lesson cell above {stem} uses {sorted(shown)}, which it forbids"
