@@ -48,10 +48,10 @@ from torch.overrides import TorchFunctionMode
 AUTOGRAD = (
     "torch._C:_EngineBase.run_backward",       # every backward pass goes through the engine
     "torch:Tensor.backward", "torch.autograd:backward", "torch.autograd:grad",
+    "torch.autograd.functional:jacobian", "torch.autograd.functional:hessian", "torch.autograd.functional:vjp",
+    "torch.autograd.functional:jvp", "torch.autograd.functional:vhp", "torch.autograd.functional:hvp",
     "torch.func:grad", "torch.func:grad_and_value", "torch.func:vjp", "torch.func:jvp", "torch.func:jacrev",
-    "torch.func:jacfwd", "torch.func:hessian", "torch.autograd.functional:jacobian",
-    "torch.autograd.functional:vjp", "torch.autograd.functional:jvp", "torch.autograd.functional:hessian",
-    "torch.autograd.forward_ad:make_dual",
+    "torch.func:jacfwd", "torch.func:hessian", "torch.func:linearize", "torch.autograd.forward_ad:make_dual",
 )
 
 judging = contextvars.ContextVar("dlcourse_judging", default=False)
@@ -68,19 +68,42 @@ class Rule:
     forbid: tuple[str, ...] = ()
     autograd: bool = False
     allowed: str = ""
+    why: str = ""             # for instructors: what the one-line call would skip
 
     def names(self) -> list[str]:
         """The forbidden callables as a reader knows them (``torch.nn.functional.softmax``)."""
-        return [path.replace(":", ".") for path in self.forbid] + (["autograd"] if self.autograd else [])
+        return [path.replace("__main__:", "").replace(":", ".") for path in self.forbid] \
+            + (["autograd"] if self.autograd else [])
 
     def sentence(self) -> str:
-        """The prompt's sentence: what is off limits and what may be used."""
-        off = [f"`{n}`" for n in (_short(p) for p in self.forbid)]
+        """The prompt's sentence: what is off limits and what may be used. PyTorch's and dlcourse's forms of
+        one function (``torch.softmax``, ``F.softmax``, ``x.softmax``, ``nn.Softmax``) are named once."""
+        forms: dict[str, str] = {}       # normalised name -> the name shown
+        others: list[str] = []
+        for path in self.forbid:
+            module, _, qual = path.partition(":")
+            last = qual.split(".")[-1]
+            if "." in qual and f"{module}:{qual.rsplit('.', 1)[0]}" in self.forbid:
+                continue                         # a method of a class that is forbidden whole
+            if module == "__main__":
+                others.append(f"`{qual}` (defined above)")
+            elif module.split(".")[0] in ("torch", "dlcourse") and ("." not in qual or qual.startswith("Tensor.")):
+                key = last.lower().replace("_", "")
+                if key not in forms or last[0].islower() and not forms[key][0].islower():
+                    forms[key] = last
+            else:
+                others.append(f"`{_short(path)}`")
+        off = [f"`{name}`" for name in forms.values()]
+        if off:
+            off = [", ".join(off[:-1]) + (" and " if len(off) > 1 else "") + off[-1]
+                   + " in any form (PyTorch's function, tensor method or module, and dlcourse's)"]
+        off += others
         if self.autograd:
             off.append("autograd (`.backward()`, `torch.autograd`, `torch.func`)")
-        listed = ", ".join(off[:-1]) + (" and " if len(off) > 1 else "") + off[-1] if off else "nothing"
-        return f"**From scratch:** {listed} {'are' if len(off) > 1 else 'is'} off limits here; " \
-               f"use {self.allowed}."
+        if not off:
+            return f"**From scratch:** no built-in does this in one call; use {self.allowed}."
+        listed = "; ".join(off)
+        return f"**From scratch:** off limits here: {listed}. Use {self.allowed}."
 
 
 def _short(path: str) -> str:
@@ -104,6 +127,7 @@ class _Targets:
     builtins: dict[int, str] = field(default_factory=dict)               # C functions, by identity
     methods: dict[str, list[tuple[type, str]]] = field(default_factory=dict)   # C methods: name -> (owner, label)
     torch_funcs: dict[int, str] = field(default_factory=dict)            # what TorchFunctionMode is given
+    instances: dict[types.CodeType, dict[int, str]] = field(default_factory=dict)   # __call__ code -> id(self)
     keep: list[Any] = field(default_factory=list)                        # keeps the ids above valid
 
 
@@ -130,17 +154,21 @@ def _add(targets: _Targets, obj: Any, label: str) -> None:
         self_ = getattr(obj, "__self__", None)
         if self_ is not None and not isinstance(self_, types.ModuleType):   # e.g. torch.softmax
             targets.methods.setdefault(obj.__name__, []).append((type(self_), label))
-    else:
+    else:                                                  # a callable object (torch.ops.aten.x): by identity
         call = getattr(type(obj), "__call__", None)
         if isinstance(call, types.FunctionType):
-            targets.codes[call.__code__] = label
+            targets.instances.setdefault(call.__code__, {})[id(obj)] = label
 
 
 def targets(rule: Rule) -> _Targets:
     """What ``rule`` forbids, as the objects the profiler and PyTorch's mode see."""
     found = _Targets()
     for path in rule.forbid:
-        _add(found, resolve(path), path.replace(":", "."))
+        try:
+            obj = resolve(path)
+        except (ImportError, AttributeError, KeyError):    # a lesson's function the student's notebook lacks
+            continue
+        _add(found, obj, path.replace("__main__:", "").replace(":", "."))
     if rule.autograd:
         for path in AUTOGRAD:
             try:
@@ -236,6 +264,8 @@ class Guard:
                 self.depth += 1
             elif self.depth or self.always:
                 label = self.targets.codes.get(code)
+                if label is None and code in self.targets.instances:
+                    label = self.targets.instances[code].get(id(frame.f_locals.get("self")))
                 if label is not None:
                     self.violate(label)
         elif event == "return":
@@ -308,6 +338,298 @@ def from_scratch(exercise: str, *answers: Any) -> Iterator[Guard | None]:
 
 
 # The rules of the course's exercises: grade-id stem -> Rule. tests/test_rules.py checks that every
-# exercise has one, that its prompt states ``Rule.sentence()``, that the visible tests apply it and that the
-# instructor's solution keeps to it.
-RULES: dict[str, Rule] = {}
+# exercise has one, that its prompt states ``Rule.sentence()``, that its visible tests apply it and that no
+# lesson cell above it uses what it forbids; the round trips check that the instructor's solutions keep to
+# them. ``__main__:name`` is a function the notebook defines above the exercise.
+RULES: dict[str, Rule] = {
+    # 01-basics/01-network-structure
+    'structure-dense-forward': Rule(
+        forbid=('torch.nn.functional:linear', 'torch:addmm', 'torch:Tensor.addmm', 'torch.nn:Linear',
+                'dlcourse.nn.linear:Linear', 'dlcourse.nn.linear:MLP', '__main__:layer_loop'),
+        allowed='NumPy @ (or np.dot), .T, broadcasting of b, and np.exp for the sigmoid',
+        why=('F.linear / addmm / a Linear layer compute X W^T + b in one call, the whole layer the exercise asks'
+             " to write as one matrix product (the notebook itself shows F.linear as 'the built-in')")),
+    'structure-softmax': Rule(
+        forbid=('torch:softmax', 'torch:Tensor.softmax', 'torch.nn.functional:softmax', 'torch.special:softmax',
+                'torch.nn:Softmax', 'torch:log_softmax', 'torch:Tensor.log_softmax', 'torch.nn.functional:log_softmax',
+                'torch.special:log_softmax', 'torch.nn:LogSoftmax', 'torch:logsumexp', 'torch:Tensor.logsumexp',
+                'torch.special:logsumexp', 'dlcourse.nn.activations:softmax', 'dlcourse.nn.activations:log_softmax'),
+        allowed='tensor arithmetic, torch.exp, amax (or max) and sum with keepdim=True',
+        why=("torch's and dlcourse's (log_)softmax are the stable softmax itself; exp(z - logsumexp(z)) gets the"
+             ' max-shifted normaliser, the overflow-proofing the exercise is about, for free')),
+    'structure-count-parameters': Rule(
+        forbid=('dlcourse.nn.linear:MLP', 'dlcourse.nn.linear:Linear', 'torch.nn:Linear', 'torch.nn:Module.parameters'),
+        allowed='plain Python: zip over neighbouring sizes, integer * and +, sum',
+        why=('building dnn.MLP (or Linear layers) and summing p.numel() over .parameters() reproduces the hidden'
+             " tests' reference instead of the formula; the prompt says 'without building a model'")),
+    # 01-basics/02-activations
+    'activations-derivatives': Rule(
+        forbid=('dlcourse.nn.activations:sigmoid_grad', 'dlcourse.nn.activations:tanh_grad',
+                'torch:ops.aten.sigmoid_backward', 'torch:ops.aten.tanh_backward'),
+        autograd=True,
+        allowed='torch.sigmoid and torch.tanh (or dnn.sigmoid, dnn.tanh) and elementwise tensor arithmetic',
+        why=("the derivative is the exercise: autograd, dlcourse's sigmoid_grad/tanh_grad or aten's "
+             'sigmoid_backward/tanh_backward kernels return it without writing s(1 - s) and 1 - tanh^2')),
+    'activations-grad-norms': Rule(
+        allowed=('model.modules() with isinstance, zero_grad (or p.grad = None), one .backward(), Tensor.norm (or'
+                 ' torch.linalg.vector_norm) and .item()'),
+        why=('no built-in does this in one call: nothing returns per-layer weight-gradient norms '
+             '(clip_grad_norm_/get_total_norm give one total), and .backward() is part of the task')),
+    'activations-leaky-relu': Rule(
+        forbid=('torch.nn.functional:leaky_relu', 'torch.nn.functional:leaky_relu_', 'torch.nn:LeakyReLU',
+                'torch.nn.functional:prelu', 'torch:prelu', 'torch:Tensor.prelu', 'torch.nn:PReLU',
+                'torch.nn.functional:rrelu', 'torch:rrelu', 'torch.nn:RReLU'),
+        allowed='torch.where, comparisons and multiplication (or torch.relu / clamp and arithmetic)',
+        why=('F.leaky_relu is the function itself; prelu with a one-element weight and rrelu in eval mode with '
+             'lower = upper = slope compute the same leaky ReLU in one call')),
+    # 01-basics/03-losses
+    'losses-mse': Rule(
+        forbid=('torch.nn.functional:mse_loss', 'torch.nn:MSELoss', 'dlcourse.nn.losses:mse_loss'),
+        allowed='subtraction, ** 2, mean and sum, and a shape check that raises ValueError',
+        why=("F.mse_loss / nn.MSELoss / dlcourse's mse_loss give the reduced squared error in one call "
+             "(dlcourse's even raises the ValueError)")),
+    'losses-cross-entropy': Rule(
+        forbid=('torch.nn.functional:cross_entropy', 'torch.nn:CrossEntropyLoss', 'torch:log_softmax',
+                'torch:Tensor.log_softmax', 'torch.nn.functional:log_softmax', 'torch.special:log_softmax',
+                'torch.nn:LogSoftmax', 'torch:logsumexp', 'torch:Tensor.logsumexp', 'torch.special:logsumexp',
+                'dlcourse.nn.losses:cross_entropy', 'dlcourse.nn.activations:log_softmax'),
+        allowed='amax, exp, log, sum, gather (or indexing with arange) and mean',
+        why=("F.cross_entropy and dlcourse's cross_entropy are the loss; log_softmax / logsumexp do the max-"
+             "shifted log-sum-exp that the prompt calls 'the whole point'")),
+    'losses-bce': Rule(
+        forbid=('torch.nn.functional:binary_cross_entropy_with_logits', 'torch:binary_cross_entropy_with_logits',
+                'torch.nn:BCEWithLogitsLoss', 'dlcourse.nn.losses:binary_cross_entropy_with_logits',
+                'torch.nn.functional:softplus', 'torch.nn:Softplus', 'dlcourse.nn.activations:softplus',
+                'torch.nn.functional:logsigmoid', 'torch.nn:LogSigmoid', 'torch:logaddexp', 'torch:Tensor.logaddexp',
+                'dlcourse.nn.gan:generator_loss'),
+        allowed='torch.relu (or clamp / where), abs, exp, log1p, tensor arithmetic and mean',
+        why=("the BCE-with-logits built-ins are the loss; softplus, -logsigmoid, logaddexp(0, -z) and dlcourse's"
+             ' softplus / generator_loss do the stable softplus the prompt asks to build from e^{-|z|}')),
+    # 01-basics/04-regularization
+    'regularization-l1-l2-penalty': Rule(
+        forbid=('dlcourse.nn.regularization:l1_penalty', 'dlcourse.nn.regularization:l2_penalty'),
+        allowed='model.parameters() (or named_parameters), p.dim(), abs, ** 2 and sum',
+        why=('l1 * dnn.l1_penalty(model) + l2 * dnn.l2_penalty(model) is the answer in one line (the hidden test'
+             ' compares with exactly that)')),
+    'regularization-sgd-step-l2': Rule(
+        forbid=('torch.optim:SGD', 'torch.optim:SGD.step', 'torch.optim.sgd:sgd', 'dlcourse.optim:SGD',
+                'dlcourse.optim:SGD.step'),
+        allowed='torch.no_grad(), a loop over params, in-place tensor updates (-=, sub_, add_)',
+        why=("torch.optim.SGD(params, lr, weight_decay=2 * lam).step() (the hidden tests' reference), its "
+             "functional sgd() or dlcourse's SGD perform the whole update")),
+    'regularization-sparsity': Rule(
+        allowed='model.parameters(), p.dim(), abs, comparison with tol, sum and numel',
+        why='no built-in does this in one call'),
+    # 02-model-types/01-fnn
+    'fnn-forward': Rule(
+        forbid=('dlcourse.nn.linear:MLP', 'dlcourse.nn.linear:MLP.forward', 'torch.func:functional_call',
+                'torch.nn.utils.stateless:functional_call'),
+        allowed='a loop over the layers with h @ W.T + b (or F.linear per layer) and the given activation',
+        why=('loading the weights into a dnn.MLP and calling it (directly or through functional_call) runs the '
+             'whole forward pass the exercise asks to write')),
+    'fnn-count': Rule(
+        forbid=('dlcourse.nn.linear:MLP', 'dlcourse.nn.linear:Linear', 'torch.nn:Linear', 'torch.nn:Module.parameters'),
+        allowed='plain Python: the list of sizes, zip, integer * and +, sum',
+        why=("sum(p.numel() for p in dnn.MLP(...).parameters()) is the hidden tests' reference; the prompt asks "
+             "for the formula 'without building the network'")),
+    'fnn-shift': Rule(
+        forbid=('torch.nn.functional:pad', 'scipy.ndimage:shift'),
+        allowed=('torch.zeros_like and slice assignment with computed bounds (or torch.roll, then zeroing the '
+                 'wrapped rows and columns)'),
+        why=('F.pad(x, (dx, -dx, dy, -dy)) (negative padding crops) plus a size guard, or '
+             'scipy.ndimage.shift(order=0), shifts with zero fill in one call: the index arithmetic is the task')),
+    # 02-model-types/02-cnn
+    'cnn-conv2d': Rule(
+        forbid=('torch.nn.functional:conv2d', 'torch:conv2d', 'torch:convolution', 'torch.nn:Conv2d',
+                'torch.nn.functional:conv3d', 'torch:conv3d', 'dlcourse.nn.conv:conv2d', 'dlcourse.nn.conv:Conv2d',
+                'scipy.signal:correlate2d', 'scipy.signal:correlate'),
+        allowed=('a loop over output positions, slicing of patches, elementwise product and sum, torch.stack '
+                 '(Tensor.unfold, F.unfold and dnn.im2col stay allowed building blocks)'),
+        why=("F.conv2d (the tests' reference) and dlcourse's conv2d compute the whole cross-correlation in one "
+             "call; so do conv3d with a singleton depth and scipy's correlate2d (values only)")),
+    'cnn-shape': Rule(
+        forbid=('dlcourse.nn.conv:conv2d_output_shape', 'torch.nn.functional:conv2d', 'torch:conv2d', 'torch.nn:Conv2d',
+                'dlcourse.nn.conv:conv2d', 'dlcourse.nn.conv:Conv2d'),
+        allowed='integer arithmetic: +, -, * and //',
+        why=("dlcourse's conv2d_output_shape is the formula in one call; convolving zeros and reading .shape "
+             '(what the hidden test does) skips the formula')),
+    'cnn-maxpool': Rule(
+        forbid=('torch.nn.functional:max_pool2d', 'torch:max_pool2d', 'torch.nn.functional:max_pool2d_with_indices',
+                'torch.nn:MaxPool2d', 'torch.nn.functional:adaptive_max_pool2d', 'torch.nn:AdaptiveMaxPool2d',
+                'dlcourse.nn.conv:max_pool2d', 'dlcourse.nn.conv:MaxPool2d'),
+        allowed='reshape / view to (B, C, H/k, k, W/k, k) and amax (or max) over the window dimensions',
+        why=("F.max_pool2d and dlcourse's max_pool2d pool in one call; with H, W divisible by k, "
+             'adaptive_max_pool2d(x, (H // k, W // k)) takes the same windows')),
+    # 02-model-types/03-rnn
+    'rnn-forward': Rule(
+        forbid=('torch.nn:RNN', 'torch:rnn_tanh', 'dlcourse.nn.recurrent:RNN', 'dlcourse.nn.recurrent:_scan'),
+        allowed=('a Python loop over time with matmul, tanh and torch.stack; one step may come from the '
+                 "notebook's rnn_step, dnn.rnn_cell or torch.rnn_tanh_cell (the cell is given, the loop is the "
+                 'task)'),
+        why=("nn.RNN (the tests' reference), torch.rnn_tanh and dlcourse's RNN (or its _scan loop) unroll the "
+             'whole sequence in one call')),
+    'rnn-lstm-step': Rule(
+        forbid=('torch.nn:LSTMCell', 'torch:lstm_cell', 'torch.nn:LSTM', 'torch:lstm',
+                'dlcourse.nn.recurrent:lstm_cell', 'dlcourse.nn.recurrent:_lstm_step', 'dlcourse.nn.recurrent:LSTM'),
+        allowed='matmul, chunk(4), torch.sigmoid, torch.tanh and elementwise arithmetic',
+        why=("nn.LSTMCell (the tests' reference), torch.lstm_cell and dlcourse's lstm_cell / _lstm_step return "
+             '(h_t, c_t) in one call')),
+    'rnn-windows': Rule(
+        forbid=('torch:Tensor.unfold', 'torch.nn.functional:unfold', 'torch:as_strided', 'torch:Tensor.as_strided',
+                'numpy.lib.stride_tricks:sliding_window_view', 'numpy.lib.stride_tricks:as_strided'),
+        allowed='slicing in a loop or comprehension, torch.stack and unsqueeze (or index arithmetic with arange)',
+        why=("the prompt says 'Above we cut the series with unfold. Write it yourself': series.unfold(0, L + 1, "
+             "1) (the hidden test's reference) or a strided view makes every window at once")),
+    # 02-model-types/04-gan
+    'gan-discriminator-loss': Rule(
+        forbid=('torch.nn.functional:binary_cross_entropy_with_logits', 'torch:binary_cross_entropy_with_logits',
+                'torch.nn:BCEWithLogitsLoss', 'dlcourse.nn.losses:binary_cross_entropy_with_logits',
+                'dlcourse.nn.gan:discriminator_loss', 'dlcourse.nn.gan:generator_loss'),
+        allowed='F.softplus, F.logsigmoid or dnn.softplus (named by the prompt), mean and +',
+        why=("dlcourse's discriminator_loss is the answer; BCE-with-logits against ones and zeros (the tests' "
+             'reference) or generator_loss(real) - generator_loss(fake, non_saturating=False) skips the softplus'
+             ' identities')),
+    'gan-generator-loss': Rule(
+        forbid=('torch.nn.functional:binary_cross_entropy_with_logits', 'torch:binary_cross_entropy_with_logits',
+                'torch.nn:BCEWithLogitsLoss', 'dlcourse.nn.losses:binary_cross_entropy_with_logits',
+                'dlcourse.nn.gan:generator_loss'),
+        allowed='F.softplus, F.logsigmoid or dnn.softplus, mean and a sign',
+        why=("dlcourse's generator_loss is the answer; BCE-with-logits with label 1 (or minus it with label 0), "
+             "the tests' reference, skips the softplus identities")),
+    'gan-modes-covered': Rule(
+        allowed='torch.cdist or broadcasting, <= radius, any(dim=0), sum and int()',
+        why='no built-in does this in one call'),
+    # 02-model-types/05-transformer
+    'transformer-attention': Rule(
+        forbid=('torch.nn.functional:scaled_dot_product_attention', 'torch.nn.attention.flex_attention:flex_attention',
+                'dlcourse.nn.attention:scaled_dot_product_attention', 'dlcourse.nn.attention:attention_weights'),
+        allowed=('matmul, transpose(-2, -1), math.sqrt, masked_fill with torch.finfo(dtype).min, and '
+                 'torch.softmax (a building block here: the solution uses it)'),
+        why=("F.scaled_dot_product_attention (the tests' reference) and dlcourse's scaled_dot_product_attention "
+             '/ attention_weights scale, mask and normalise in one call')),
+    'transformer-causal-mask': Rule(
+        forbid=('torch.nn:Transformer.generate_square_subsequent_mask', 'torch.nn.attention.bias:causal_upper_left',
+                'torch.nn.attention.bias:causal_lower_right'),
+        allowed=('torch.ones(T, T, dtype=torch.bool, device=device) with tril (or torch.tril, or an arange '
+                 'comparison)'),
+        why=('the exercise is one tril; nn.Transformer.generate_square_subsequent_mask(T) == 0 and the '
+             'CausalBias helpers hand over a ready-made causal mask')),
+    'transformer-heads': Rule(
+        allowed='view / reshape, transpose / permute, shape arithmetic and a ValueError',
+        why=("no built-in does this in one call (dlcourse's MultiHeadAttention splits heads inline); "
+             'torch.func.rearrange is left allowed: its pattern needs the same view-then-transpose understanding')),
+    # 03-training/01-data
+    'data-fill-missing': Rule(
+        forbid=('pandas:Series.interpolate', 'pandas:DataFrame.interpolate', 'numpy:interp',
+                'scipy.interpolate:interp1d'),
+        allowed=('torch.isnan, torch.where, the mean of the observed values, torch.searchsorted, arange, clamp '
+                 'and indexing'),
+        why=("Series.interpolate(limit_direction='both') and numpy.interp (the hidden tests' references) do the "
+             'linear fill, with constant ends, in one call')),
+    'data-outliers-iqr': Rule(
+        forbid=('matplotlib.cbook:boxplot_stats',),
+        allowed=('torch.quantile (or numpy.percentile / sort with linear interpolation) along dim 0, comparisons '
+                 'and |'),
+        why=("quantiles are a building block here (the prompt names torch.quantile); matplotlib's "
+             'boxplot_stats(x, whis=k) returns the Tukey fliers per column, i.e. the answer')),
+    'data-random-crop': Rule(
+        forbid=('dlcourse.data.augment:random_crop', 'dlcourse.data.augment:crop'),
+        allowed=('F.pad, torch.randint(..., generator=generator) on the CPU, per-image slicing and torch.stack '
+                 '(or advanced indexing)'),
+        why=("dlcourse's random_crop is the same function, drawing the same offsets; its crop helper cuts the "
+             'per-image windows, the part left once F.pad and randint are given as hints')),
+    # 03-training/02-model-selection
+    'selection-majority-baseline': Rule(
+        forbid=('sklearn.dummy:DummyClassifier', 'torch:mode', 'torch:Tensor.mode', 'scipy.stats:mode'),
+        allowed='torch.unique(return_counts=True) or bincount, argmax, comparison and mean',
+        why=("DummyClassifier(strategy='most_frequent') is the tests' reference; torch.mode / scipy.stats.mode "
+             'return the most frequent label, smallest on a tie, which is the part that needs care')),
+    'selection-count-params': Rule(
+        allowed='module.modules(), parameters(recurse=False), a set of ids, requires_grad and numel',
+        why=('Module.parameters() (recursive) already yields each distinct parameter once, so sum(p.numel() for '
+             "p in m.parameters() if ...) is the one-line answer and the tests' reference; it cannot be "
+             'forbidden by name because the solution calls parameters(recurse=False)')),
+    'selection-pick-best': Rule(
+        allowed='max, a comprehension over the scores, min with key (n_params, name), set differences',
+        why='no built-in does this in one call'),
+    # 03-training/03-backprop
+    'backprop-manual-grad': Rule(
+        autograd=True,
+        allowed='tensor formulas: X @ w + b - y, X.T @ r, sum, arithmetic, and shape checks',
+        why=('the gradient is the exercise: .backward(), torch.autograd or torch.func.grad would give it without'
+             ' the chain rule (the prompt forbids them)')),
+    'backprop-ops': Rule(
+        forbid=('dlcourse.autograd:Value.__mul__', 'dlcourse.autograd:Value.__pow__', 'dlcourse.autograd:Value.tanh'),
+        autograd=True,
+        allowed="the notebook's Value(...) constructor, math.tanh, float arithmetic and isinstance",
+        why=("dlcourse.autograd.Value's __pow__ and tanh build these very nodes (called unbound on the "
+             "notebook's Value they pass the tests); autograd would supply the local derivatives, the task")),
+    'backprop-backward': Rule(
+        forbid=('dlcourse.autograd:Value.topological_order', 'dlcourse.autograd:Value.backward',
+                'graphlib:TopologicalSorter'),
+        autograd=True,
+        allowed=('a recursive (or iterative) depth-first search with a visited set of ids, reversed(), and the '
+                 'chain-rule loop over _children and _local_grads'),
+        why=("dlcourse's Value.topological_order works unbound on the notebook's Value (duck-typed on _children)"
+             ' and Value.backward is the same loop; graphlib.TopologicalSorter does the ordering')),
+    # 03-training/04-optimizers
+    'optimizers-sgd-momentum-step': Rule(
+        forbid=('torch.optim:SGD', 'torch.optim:SGD.step', 'torch.optim.sgd:sgd', 'dlcourse.optim:SGD',
+                'dlcourse.optim:SGD.step'),
+        allowed='out-of-place tensor arithmetic (+, *, -) in a loop over zip(params, grads, bufs)',
+        why=("torch.optim.SGD (the tests' reference), its functional sgd() and dlcourse's SGD perform the "
+             'weight-decay / momentum / Nesterov update')),
+    'optimizers-adam-step': Rule(
+        forbid=('torch.optim:Adam', 'torch.optim:Adam.step', 'torch.optim:AdamW', 'torch.optim:AdamW.step',
+                'torch.optim.adam:adam', 'torch.optim.adamw:adamw', 'dlcourse.optim:Adam', 'dlcourse.optim:Adam.step',
+                'dlcourse.optim:AdamW'),
+        allowed='out-of-place tensor arithmetic, ** 2, sqrt and the bias corrections 1 - beta ** t',
+        why=("torch.optim.Adam / AdamW (the tests' reference), their functional adam() / adamw() and dlcourse's "
+             'Adam / AdamW perform the moment updates, bias correction and step')),
+    'optimizers-cosine-schedule': Rule(
+        forbid=('torch.optim.lr_scheduler:LinearLR', 'torch.optim.lr_scheduler:CosineAnnealingLR',
+                'torch.optim.lr_scheduler:SequentialLR', 'torch.optim.lr_scheduler:CosineAnnealingWarmRestarts'),
+        allowed='math.cos, math.pi and float arithmetic in closed form, and ValueErrors',
+        why=("stepping SequentialLR(LinearLR, CosineAnnealingLR) on a dummy optimizer (the hidden tests' "
+             "reference, and the notebook's warmup_cosine_scheduler) reads the rate off instead of the closed "
+             'form')),
+    # 03-training/05-evaluation
+    'evaluation-confusion-matrix': Rule(
+        forbid=('sklearn.metrics:confusion_matrix', 'dlcourse.metrics:confusion_matrix'),
+        allowed=('torch.as_tensor, validation, a loop over samples or the flat index i * C + j with '
+                 'torch.bincount, reshape'),
+        why=("sklearn's confusion_matrix (the tests' reference) and dlcourse.metrics.confusion_matrix build the "
+             'matrix in one call')),
+    'evaluation-precision-recall-f1': Rule(
+        forbid=('sklearn.metrics:precision_recall_fscore_support', 'sklearn.metrics:precision_score',
+                'sklearn.metrics:recall_score', 'sklearn.metrics:f1_score', 'sklearn.metrics:fbeta_score',
+                'sklearn.metrics:classification_report', 'dlcourse.metrics:precision_recall_f1'),
+        allowed=('your confusion_matrix from Exercise 1 (or bincount), unique, diagonal, row / column sums, '
+                 'division with zero_division = 0, weighted means'),
+        why=("sklearn's precision_recall_fscore_support (the tests' reference), its precision/recall/f1 scores "
+             'and dlcourse.metrics.precision_recall_f1 do the per-class counts and all four averages')),
+    'evaluation-roc-curve': Rule(
+        forbid=('sklearn.metrics:roc_curve', 'sklearn.metrics:confusion_matrix_at_thresholds',
+                'dlcourse.metrics:roc_curve', 'dlcourse.metrics:_counts_at_thresholds'),
+        allowed=('argsort(descending=True), cumsum, a neighbour comparison to keep the last of each run of tied '
+                 'scores, torch.cat'),
+        why=("sklearn's roc_curve (the tests' reference) and dlcourse.metrics.roc_curve are the answer; "
+             'confusion_matrix_at_thresholds / _counts_at_thresholds give the TP and FP counts per distinct '
+             'threshold')),
+    # 03-training/06-tuning
+    'tuning-rbf-kernel': Rule(
+        forbid=('dlcourse.tuning:rbf_kernel', 'sklearn.gaussian_process.kernels:RBF',
+                'sklearn.gaussian_process.kernels:RBF.__call__', 'sklearn.metrics.pairwise:rbf_kernel'),
+        allowed='broadcasting X1[:, None, :] - X2[None, :, :], ** 2, sum and exp (torch.cdist is a building block)',
+        why=('dlcourse.tuning.rbf_kernel is the kernel matrix in one call (differentiable, so it passes every '
+             "test); sklearn's RBF (the tests' reference) and pairwise rbf_kernel give its values")),
+    'tuning-gp-posterior': Rule(
+        allowed=('torch.linalg.cholesky, torch.cholesky_solve, torch.linalg.solve_triangular, matmul, clamp_min '
+                 'and sqrt, and shape checks'),
+        why=("no built-in does this in one call from kernel matrices: sklearn's GaussianProcessRegressor and "
+             'dlcourse.tuning.GaussianProcess take the inputs X, not K, K_star and k_star_star')),
+    'tuning-expected-improvement': Rule(
+        forbid=('dlcourse.tuning:expected_improvement',),
+        allowed='torch.special.ndtr, exp, math.sqrt(2 * math.pi), torch.where with a safe divisor, clamp_min',
+        why='dlcourse.tuning.expected_improvement is the same NaN-safe closed form in one call'),
+}
