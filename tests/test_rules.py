@@ -232,3 +232,50 @@ def test_no_lesson_cell_shows_the_answer_above_its_exercise():
                 if shown:
                     found.append(f"{path.name} cell {k}, above {stem}: {sorted(shown)}")
     assert not found, "lesson cells use what the exercise below them forbids:\n" + "\n".join(found)
+
+
+CALLERS = {   # exercise -> an answer that calls what the exercise re-implements (each would pass without the rule)
+    ("01-basics/02-activations", "activations-leaky-relu"):
+        "import torch.nn.functional as F\ndef leaky_relu(x, negative_slope=0.01):\n"
+        "    return F.leaky_relu(x, negative_slope)",
+    ("02-model-types/02-cnn", "cnn-conv2d"):
+        "import torch.nn.functional as F\ndef conv2d_single(x, w):\n    return F.conv2d(x[None, None], w[None, None])[0, 0]",
+    ("02-model-types/05-transformer", "transformer-attention"):
+        "import torch.nn.functional as F\ndef attention(q, k, v, mask=None):\n"
+        "    return F.scaled_dot_product_attention(q, k, v, attn_mask=mask)",
+    ("03-training/01-data", "data-random-crop"):
+        "from dlcourse.data.augment import random_crop",
+    ("03-training/03-backprop", "backprop-manual-grad"):      # torch.func.grad ignores torch.no_grad()
+        "import torch\ndef linear_mse_grads(X, y, w, b):\n"
+        "    if X.dim() != 2 or y.shape != (X.shape[0],) or w.shape != (X.shape[1],):\n"
+        "        raise ValueError('shapes')\n"
+        "    return torch.func.grad(lambda w_, b_: ((X @ w_ + b_ - y) ** 2).mean(), argnums=(0, 1))(w, b)",
+}
+
+
+@pytest.mark.parametrize("where, stem", list(CALLERS))
+def test_calling_the_reference_fails_the_hidden_tests(where, stem, kernel_for_rules):
+    import nbformat
+
+    from dlcourse.grading.notebooks import ROOT
+    from tests.test_judge import _remote, _run
+
+    km, client = kernel_for_rules
+    plan = judge.notebook_plan(nbformat.read(ROOT / "solutions" / f"{where}.ipynb", as_version=4))
+    test = plan.tests[stem + "-hidden"]
+    _run(client, "import torch, math\nimport numpy as np\n" + CALLERS[(where, stem)])
+    remote = _remote(km, client)
+    remote.deadline = time.monotonic() + 60
+    ns = judge.namespace(test)
+    [out] = judge.verdict(test, remote, ns, judge.pin(test, remote, ns), 60.0)
+    assert out["ename"] == "ForbiddenCall" and out["evalue"].startswith(stem + ": "), out
+
+
+@pytest.fixture(scope="module")
+def kernel_for_rules(tmp_path_factory):
+    from tests.test_judge import _start
+
+    km, client = _start(tmp_path_factory.mktemp("rules"))
+    yield km, client
+    client.stop_channels()
+    km.shutdown_kernel(now=True)
