@@ -1,31 +1,34 @@
 """Grade a whole class through nbgrader: execute in parallel and sandboxed, write grades from one place.
 
-``autograde(course, chapter, source)`` does, in order:
+``autograde(course, chapter, source)`` runs these phases, each a function below with typed inputs and
+outputs (``Assignment``, ``Job``, ``Executed``, ``Outcome``):
 
-1. ``nbgrader generate_assignment`` so the gradebook knows the chapter's cells and checksums;
-2. ``collect`` the submissions (nbgrader layout, flat folder or zip) into ``submitted/``;
-3. **execute** each student's notebooks with ``nbgrader autograde --student S`` in ``jobs`` worker
-   processes. Every worker grades in a private copy of the course under ``.autograde/`` (its own
-   gradebook snapshot, nothing else), with sandboxed kernels (``sandbox.kernelspec``) that see only
-   the one student's notebooks. They are forked from a per-student zygote that has imported what
-   the chapter's notebooks import (``zygote.py``), so imports cost once per student, not per
-   notebook. When nbgrader gives up on a student (a kernel that died, a file that is not a
-   notebook), each notebook is retried alone, and a notebook that still fails
-   is recorded with the reason on every test cell, so it scores 0 and says why;
-4. **record**: the main process alone writes the gradebook, running nbgrader's autograder over the
-   executed notebooks with execution switched off (nbgrader's own ``SaveAutoGrades`` and late
-   penalties, one writer, so SQLite is never written concurrently);
-5. **feedback**: nbgrader's feedback converter with ``HideHiddenTests``; every file is then scanned
-   for hidden-test lines that no student copy shows and the student did not write, and deleted if
-   one is found;
-6. **reports**: ``reports/<chapter>/`` gets grades.csv, exercises.csv, scores.png and the similarity report.
+1. **prepare**: ``nbgrader generate_assignment`` so the gradebook knows the chapter's cells and checksums,
+   then everything grading needs that does not depend on a student (``Assignment``);
+2. **collect**: the submissions (nbgrader layout, flat folder or zip) into ``submitted/``; a student whose
+   submission and assignment have not changed since their last recorded grade is left out, so a run killed
+   half-way resumes where it stopped;
+3. **execute and judge**: each student's notebooks run with ``nbgrader autograde --student S`` in ``jobs``
+   worker processes. Every worker grades in a private copy of the course under ``.autograde/`` (its own
+   gradebook snapshot, nothing else), with sandboxed kernels (``sandbox.kernelspec``) that see only the one
+   student's notebooks, forked from a per-student zygote that has imported what the chapter's notebooks
+   import (``zygote.py``). The test cells are judged in the worker, outside the kernel, while the kernel is
+   alive (``judge.JudgedExecute``). When nbgrader gives up on a student (a kernel that died, a file that is
+   not a notebook), each notebook is retried alone, and a notebook that still fails is recorded with the
+   reason on every test cell, so it scores 0 and says why. The reason comes from what happened (the
+   judge's record of a dead kernel, the clock, whether the file reads as a notebook), not from a log;
+4. **record**: the main process alone writes the gradebook, running nbgrader's autograder over the executed
+   notebooks with execution switched off (nbgrader's own ``SaveAutoGrades`` and late penalties, one writer,
+   so SQLite is never written concurrently);
+5. **feedback**: nbgrader's feedback converter with ``HideHiddenTests``; every file is then scanned for
+   hidden-test lines that no student copy shows and the student did not write, and deleted if one is found;
+6. **report**: ``reports/<chapter>/`` gets grades.csv, exercises.csv, scores.png and the similarity report.
 
-A student's problems are named from their files, not from nbgrader's log: ``cell_changes`` compares each
-submitted notebook with the release (a test cell edited, deleted, retyped or moved; an untouched one,
-hidden tests stripped, is no change), the worker adds dead kernels and time-outs.
-
-Re-running is idempotent: a student whose submission, and the assignment, have not changed since
-their last recorded grade is not executed again, so a run killed half-way resumes where it stopped.
+A student's problems are named from their files: ``cell_changes`` compares each submitted notebook with the
+release (a test cell edited, deleted, retyped or moved; an untouched one, hidden tests stripped, is no
+change), and the execute phase adds dead kernels and time-outs. nbgrader's configuration is built as
+objects (``_worker_settings``, ``preprocessors.pipeline``); a worker process knows its slot (kernelspec,
+sockets) from its environment, ``DLCOURSE_GRADING_SLOT``, set when the pool starts it.
 """
 
 from __future__ import annotations
@@ -100,7 +103,7 @@ def _snapshot(db: Path, dest: Path) -> None:
         src.backup(out)
 
 
-def _worker_settings(job: "_Job", run: Path, slot: Path) -> dict[str, object]:
+def _worker_settings(job: "Job", run: Path, slot: Path) -> dict[str, object]:
     """nbgrader's configuration for one worker's private course ``run`` ({"Class.trait": value})."""
     from dlcourse.grading.preprocessors import pipeline
 
@@ -108,7 +111,7 @@ def _worker_settings(job: "_Job", run: Path, slot: Path) -> dict[str, object]:
     settings: dict[str, object] = {
         "Autograde.sanitize_preprocessors": sanitize,
         "Autograde.autograde_preprocessors": grade,
-        "RestoreCellOrder.order": job.order,
+        "RestoreCellOrder.order": job.assignment.order,
         "CourseDirectory.root": str(run),
         "CourseDirectory.source_directory": "source",
         "CourseDirectory.db_url": f"sqlite:///{run / 'gradebook.db'}",
@@ -116,7 +119,8 @@ def _worker_settings(job: "_Job", run: Path, slot: Path) -> dict[str, object]:
         "OverwriteCells.add_missing_cells": True,
         "LimitOutput.max_lines": 1000,
         # the judge reads the hidden tests from the instructor's notebooks, outside every sandbox
-        "JudgedExecute.instructor_notebooks": str(job.sources),
+        "JudgedExecute.instructor_notebooks": str(job.assignment.sources),
+        "JudgedExecute.died_folder": str(run / "died"),
         # Unix sockets, not TCP: they cross the sandbox's network namespace, and no two kernels started at once
         # (other workers, other programs) can race for the same free port.
         "KernelManager.transport": "ipc",
@@ -140,58 +144,89 @@ def _not_graded(release: Path, reason: str) -> nbformat.NotebookNode:
     return nb
 
 
-@dataclass
-class _Job:
+@dataclass(frozen=True)
+class Assignment:
+    """What grading one chapter needs, prepared once before any student runs (phase 1)."""
+
     course: Path
     chapter: str
+    release: Path                    # the student copies
+    sources: Path                    # the instructor's notebooks (tests are judged from them)
+    scratch: Path                    # .autograde/<chapter>: snapshots, slots, logs, executed notebooks
+    order: dict[str, list[str]]      # released notebook stem -> its grade ids, in order
+    modules: list[str]               # what the released notebooks import (the zygote preloads them)
+    secret: frozenset[str]           # hidden-test lines no student copy shows
+    settings_key: str                # the options and cells that a recorded grade depends on
+
+
+@dataclass(frozen=True)
+class Job:
+    """One student to execute, as a worker receives it (picklable)."""
+
+    assignment: Assignment
     student: str
-    scratch: Path
     opts: Options
-    release: Path
-    sources: Path                 # the instructor's notebooks (hidden tests are judged from them)
-    order: dict[str, list[str]]   # released notebook stem -> its grade ids, in order
-    modules: list[str] = field(default_factory=list)   # what the released notebooks import
 
 
-def _run_nbgrader(job: _Job, run: Path, notebook: str | None) -> str:
+@dataclass
+class Executed:
+    """What the execute phase returns for one student."""
+
+    student: str
+    problems: list[str]
+    seconds: float
+
+
+SLOT_VARIABLE = "DLCOURSE_GRADING_SLOT"
+
+
+def _slot() -> Path:
+    """This worker's slot (kernelspec, IPC and runtime folders), from its environment."""
+    return Path(os.environ[SLOT_VARIABLE])
+
+
+def _run_nbgrader(job: Job, run: Path, notebook: str | None) -> None:
     """``nbgrader autograde`` of one student (or one notebook) in the private course ``run``, in this
-    worker process (nbgrader is imported once per worker, not once per student)."""
-    config = _nbgrader_config(job.course, **_worker_settings(job, run, _SLOT))
+    worker process (nbgrader is imported once per worker, not once per student). nbgrader reports through
+    its result and its log (kept in ``run``); what the caller needs it reads from the files."""
+    config = _nbgrader_config(job.assignment.course, **_worker_settings(job, run, _slot()))
     if notebook:
         config.CourseDirectory.notebook_id = notebook
     api = _api(config)
     try:
-        result = api.autograde(job.chapter, job.student, force=True, create=True)
-    except Exception as exc:   # nbgrader reports through its result; anything else is this notebook's problem
-        return f"{type(exc).__name__}: {exc}"
-    return (result.get("log") or "") + (result.get("error") or "")
-
-
-_SLOT: Path | None = None
+        result = api.autograde(job.assignment.chapter, job.student, force=True, create=True)
+    except Exception as exc:   # noqa: BLE001  (a failure of this notebook: the caller names it from the files)
+        result = {"log": f"{type(exc).__name__}: {exc}"}
+    with open(run / "nbgrader.log", "a") as out:
+        out.write(f"--- {notebook or 'all notebooks'} ---\n{result.get('log') or ''}{result.get('error') or ''}\n")
 
 
 def _init_worker(slots, env: dict) -> None:
-    """A worker process takes one slot (its kernelspec, IPC and runtime folders) for its whole life."""
-    global _SLOT
+    """A worker process takes one slot for its whole life; its environment says which."""
     import warnings
 
     warnings.filterwarnings("ignore", module="nbgrader")
     warnings.filterwarnings("ignore", message=".*not in session.*")
-    _SLOT = Path(slots.get())
+    slot = Path(slots.get())
     os.environ.update(env)
-    os.environ["JUPYTER_RUNTIME_DIR"] = str(_SLOT / "runtime")
-    if (_SLOT / "jupyter").is_dir():
-        os.environ["JUPYTER_PATH"] = str(_SLOT / "jupyter")
+    os.environ[SLOT_VARIABLE] = str(slot)
+    os.environ["JUPYTER_RUNTIME_DIR"] = str(slot / "runtime")
+    if (slot / "jupyter").is_dir():
+        os.environ["JUPYTER_PATH"] = str(slot / "jupyter")
 
 
-def _reason(log: str, seconds: float, limit: float) -> str:
+def _reason(submitted: Path, died: Path, seconds: float, limit: float) -> str:
+    """Why a notebook could not be graded, from what happened: the clock, the judge's record of a dead
+    kernel (``died``), whether the file reads as a notebook."""
     if seconds >= limit:
         return f"it ran longer than the {limit:.0f} s allowed for one notebook"
-    if "DeadKernelError" in log or "Kernel died" in log or "kernel died" in log.lower():
+    if died.exists():
         return "the kernel died while it ran (os._exit, a crash, or the memory limit)"
-    if "NotJSONError" in log or "JSONDecodeError" in log or "not valid" in log or "Unreadable" in log:
+    try:
+        nbformat.read(submitted, as_version=4)
+    except Exception:   # noqa: BLE001  (any way of not being a notebook)
         return "the file is not a readable notebook"
-    return "nbgrader could not grade it (the log is in .autograde/<chapter>/logs/)"
+    return "nbgrader could not grade it (its log is in .autograde/<chapter>/logs/)"
 
 
 def imported_modules(notebooks) -> list[str]:
@@ -258,61 +293,65 @@ def _warm_kernels(slot: Path, folder: Path, modules: list[str], on: bool):
             sock.unlink(missing_ok=True)
 
 
-def _execute(job: _Job) -> dict:
-    """Execute one student's submission in a private course copy; leave the executed notebooks in
-    ``scratch/executed/<student>/<chapter>`` and return {"student", "problems", "seconds"}."""
-    slot = _SLOT
+def _execute(job: Job) -> Executed:
+    """Phase 3 for one student, in a worker: execute and judge their submission in a private course
+    copy; leave the executed notebooks in ``scratch/executed/<student>/<chapter>``."""
+    a = job.assignment
+    slot = _slot()
     start = time.perf_counter()
-    run = job.scratch / "run" / job.student
+    run = a.scratch / "run" / job.student
     shutil.rmtree(run, ignore_errors=True)
-    sub = run / "submitted" / job.student / job.chapter
-    shutil.copytree(job.course / "submitted" / job.student / job.chapter, sub)
-    (run / "source" / job.chapter).mkdir(parents=True)
-    shutil.copyfile(job.scratch / "gradebook.db", run / "gradebook.db")
-    present = [n for n in sorted(job.order) if (sub / f"{n}.ipynb").exists()]
+    sub = run / "submitted" / job.student / a.chapter
+    shutil.copytree(a.course / "submitted" / job.student / a.chapter, sub)
+    (run / "source" / a.chapter).mkdir(parents=True)
+    (run / "died").mkdir()
+    shutil.copyfile(a.scratch / "gradebook.db", run / "gradebook.db")
+    present = [n for n in sorted(a.order) if (sub / f"{n}.ipynb").exists()]
     problems: list[str] = []
-    out_dir = run / "autograded" / job.student / job.chapter
-    with _warm_kernels(slot, out_dir.parent, job.modules, on=job.opts.sandbox and job.opts.warm) as warm:
-        log = _grade(job, run, present, out_dir, problems)
-    log += f"\n--- kernels ---\n{warm.get('note', 'cold kernels (no zygote)')}\n"
-    return _finish(job, run, sub, out_dir, log, problems, start)
+    out_dir = run / "autograded" / job.student / a.chapter
+    with _warm_kernels(slot, out_dir.parent, a.modules, on=job.opts.sandbox and job.opts.warm) as warm:
+        _grade(job, run, present, out_dir, problems)
+    with open(run / "nbgrader.log", "a") as out:
+        out.write(f"--- kernels ---\n{warm.get('note', 'cold kernels (no zygote)')}\n")
+    return _finish(job, run, sub, out_dir, problems, start)
 
 
-def _grade(job: _Job, run: Path, present: list[str], out_dir: Path, problems: list[str]) -> str:
-    """nbgrader autograde of the whole submission, then of each notebook alone if it gave up; return the log."""
+def _grade(job: Job, run: Path, present: list[str], out_dir: Path, problems: list[str]) -> None:
+    """nbgrader autograde of the whole submission, then of each notebook alone if it gave up."""
     limit = job.opts.notebook_timeout
-    log = _run_nbgrader(job, run, None)
-    if not out_dir.is_dir() or sorted(p.stem for p in out_dir.glob("*.ipynb")) != present:
-        # nbgrader gave up on the whole submission: grade each notebook alone, name the ones that fail
-        graded = {}
-        for name in present:
-            t1 = time.perf_counter()
-            log += f"\n--- {name}.ipynb alone ---\n" + _run_nbgrader(job, run, name)
-            done = out_dir / f"{name}.ipynb"
-            if done.exists():
-                graded[name] = nbformat.read(done, as_version=4)
-            else:
-                reason = _reason(log, time.perf_counter() - t1, limit)
-                problems.append(f"{name}.ipynb: {reason}; scored 0")
-                graded[name] = _not_graded(job.release / f"{name}.ipynb", reason)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for name, nb in graded.items():
-            nbformat.write(nb, out_dir / f"{name}.ipynb")
-    return log
+    _run_nbgrader(job, run, None)
+    if out_dir.is_dir() and sorted(p.stem for p in out_dir.glob("*.ipynb")) == present:
+        return
+    # nbgrader gave up on the whole submission: grade each notebook alone, name the ones that fail
+    graded = {}
+    for name in present:
+        t1 = time.perf_counter()
+        _run_nbgrader(job, run, name)
+        done = out_dir / f"{name}.ipynb"
+        if done.exists():
+            graded[name] = nbformat.read(done, as_version=4)
+        else:
+            reason = _reason(run / "submitted" / job.student / job.assignment.chapter / f"{name}.ipynb",
+                             run / "died" / name, time.perf_counter() - t1, limit)
+            problems.append(f"{name}.ipynb: {reason}; scored 0")
+            graded[name] = _not_graded(job.assignment.release / f"{name}.ipynb", reason)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, nb in graded.items():
+        nbformat.write(nb, out_dir / f"{name}.ipynb")
 
 
-def _finish(job: _Job, run: Path, sub: Path, out_dir: Path, log: str, problems: list[str], start: float) -> dict:
+def _finish(job: Job, run: Path, sub: Path, out_dir: Path, problems: list[str], start: float) -> Executed:
     """Keep the log and the executed notebooks, drop the private course copy."""
-    logs = job.scratch / "logs"
+    a = job.assignment
+    logs = a.scratch / "logs"
     logs.mkdir(exist_ok=True)
-    (logs / f"{job.student}.log").write_text(log)
-    sources = source_folder(job.course, job.chapter)
-    for name in sorted(job.order):
+    shutil.copyfile(run / "nbgrader.log", logs / f"{job.student}.log")
+    for name in sorted(a.order):
         if (sub / f"{name}.ipynb").exists():
-            source = sources / f"{name}.ipynb" if sources and (sources / f"{name}.ipynb").exists() else None
+            source = a.sources / f"{name}.ipynb" if (a.sources / f"{name}.ipynb").exists() else None
             problems += [f"{name}.ipynb: {change}"
-                         for change in cell_changes(sub / f"{name}.ipynb", job.release / f"{name}.ipynb", source)]
-    dest = job.scratch / "executed" / job.student / job.chapter
+                         for change in cell_changes(sub / f"{name}.ipynb", a.release / f"{name}.ipynb", source)]
+    dest = a.scratch / "executed" / job.student / a.chapter
     shutil.rmtree(dest.parent, ignore_errors=True)
     dest.parent.mkdir(parents=True)
     shutil.copytree(out_dir, dest)
@@ -323,7 +362,7 @@ def _finish(job: _Job, run: Path, sub: Path, out_dir: Path, log: str, problems: 
     if stamp.exists():
         shutil.copyfile(stamp, dest / "timestamp.txt")
     shutil.rmtree(run, ignore_errors=True)
-    return {"student": job.student, "problems": problems, "seconds": time.perf_counter() - start}
+    return Executed(job.student, problems, time.perf_counter() - start)
 
 
 def _nbgrader_config(course: Path, **overrides):
@@ -349,32 +388,137 @@ def _api(config):
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 
-def _record(course: Path, chapter: str, student: str, scratch: Path) -> tuple[bool, str]:
-    """Write one student's grades from their executed notebooks, in this process (the only writer)."""
+def prepare(course: Path, chapter: str, opts: Options, log=print) -> Assignment:
+    """Phase 1: check the sandbox and the chapter, release it into the gradebook, snapshot what workers use."""
+    course = Path(course).resolve()
+    if opts.sandbox:
+        ok, why = sandbox_mod.usable()
+        if not ok:
+            raise SandboxUnavailable(
+                f"{why}.\nWithout the sandbox, a student's code could read solutions/, the gradebook and "
+                "other students' work. Install bubblewrap, or pass --no-sandbox if you trust every submission.")
+    sources = source_folder(course, chapter)
+    if sources is None:
+        raise FileNotFoundError(f"no chapter {chapter!r} in {course}")
+    log(f"preparing {chapter}: nbgrader generate_assignment", flush=True)
+    nbgrader(["generate_assignment", chapter, "--force"], cwd=course)
+    release = course / "notebooks" / chapter
+    if not release.is_dir():
+        release = course / "release" / chapter
+    scratch = course / SCRATCH / chapter
+    (scratch / "done").mkdir(parents=True, exist_ok=True)
+    db = course / "gradebook.db"
+    _snapshot(db, scratch / "gradebook.db")
+    released = {p.stem: nbformat.read(p, as_version=4) for p in sorted(release.glob("*.ipynb"))}
+    order = {stem: [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
+                    if "grade_id" in c.metadata.get("nbgrader", {})] for stem, nb in released.items()}
+    key = f"{opts.sandbox}/{opts.cell_timeout}/{opts.notebook_timeout}/{opts.memory}/" + _assignment_digest(db, chapter)
+    return Assignment(course, chapter, release, sources, scratch, order, imported_modules(released.values()),
+                      frozenset(_hidden_secret(db, chapter, released)), key)
+
+
+def collect_submissions(a: Assignment, source: Path | None, force: bool, outcome: Outcome,
+                        log=print) -> dict[str, str]:
+    """Phase 2: bring the submissions into ``submitted/``; return the students to grade -> their
+    submission's key (a student already graded with the same key is left out, and noted in ``outcome``)."""
+    if source is not None:
+        got = collect(Path(source), a.chapter, a.release, a.course)
+        outcome.problems += got.problems
+        for r in got.renamed:
+            log(f"  renamed: {r}")
+        for s in got.resubmitted:
+            log(f"  re-submission: {s} (the earlier one is kept in submitted-history/)")
+    base = a.course / "submitted"
+    students = sorted(p.name for p in base.iterdir() if (p / a.chapter).is_dir()) if base.is_dir() else []
+    if not students:
+        raise FileNotFoundError(f"no submissions of {a.chapter} under {base}")
+    todo: dict[str, str] = {}
+    for s in students:
+        key = _digest([p for p in (base / s / a.chapter).iterdir() if p.is_file()], a.settings_key)
+        marker = a.scratch / "done" / f"{s}.json"
+        last = json.loads(marker.read_text()) if marker.exists() else {}
+        if not force and last.get("key") == key:
+            outcome.unchanged.append(s)
+            outcome.problems += [f"{s}: {p}" for p in last.get("problems", [])]
+        else:
+            todo[s] = key
+    if outcome.unchanged:
+        log(f"{len(outcome.unchanged)} submission(s) already graded and unchanged: not executed again")
+    return todo
+
+
+def execute(a: Assignment, students: list[str], opts: Options, hide_also: Path | None = None):
+    """Phase 3: execute and judge ``students`` in worker processes; yield ``(student, Executed or the
+    exception that stopped that student)`` as each finishes."""
+    import multiprocessing
+
+    jobs = max(1, min(opts.jobs, len(students) or 1))
+    context = multiprocessing.get_context("spawn")     # fresh workers: no state copied from this process
+    slots = context.Queue()
+    # the course, the repository, and where the class's submissions came from (never "/" itself)
+    hide = sorted({p for p in (a.course, ROOT, hide_also) if p is not None and len(p.parts) > 2}, key=str)
+    for k in range(jobs):
+        slot = a.scratch / "slots" / str(k)
+        shutil.rmtree(slot, ignore_errors=True)
+        (slot / "runtime").mkdir(parents=True)
+        (slot / "ipc").mkdir()                           # kernels' Unix sockets, sandbox or not
+        if opts.sandbox:
+            sandbox_mod.kernelspec(slot, hide=hide, expose=[Path(sys.prefix), ROOT / "dlcourse"],
+                                   memory=opts.memory, wall=opts.notebook_timeout, zygote=opts.warm)
+        slots.put(str(slot))
+    env = {**EXECUTION_ENV, "OMP_NUM_THREADS": str(max(1, (os.cpu_count() or 1) // jobs)),
+           "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")}
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(slots, env)) as pool:
+            futures = {pool.submit(_execute, Job(a, s, opts)): s for s in students}
+            for fut in as_completed(futures):
+                try:
+                    yield futures[fut], fut.result()
+                except Exception as exc:   # noqa: BLE001  (a bug or a broken file system: report, go on)
+                    yield futures[fut], exc
+    finally:
+        shutil.rmtree(a.scratch / "slots", ignore_errors=True)
+        shutil.rmtree(a.scratch / "run", ignore_errors=True)
+
+
+def record(a: Assignment, student: str) -> str:
+    """Phase 4: write one student's grades from their executed notebooks, in this process (the only
+    writer); return why it failed, or ""."""
     from dlcourse.grading.preprocessors import pipeline
 
     sanitize, grade = pipeline("record")
-    config = _nbgrader_config(course, **{
-        "CourseDirectory.submitted_directory": str((scratch / "executed").relative_to(course)),
+    config = _nbgrader_config(a.course, **{
+        "CourseDirectory.submitted_directory": str((a.scratch / "executed").relative_to(a.course)),
         "Autograde.sanitize_preprocessors": sanitize,
         "Autograde.autograde_preprocessors": grade,
         "OverwriteCells.add_missing_cells": False})
-    api = _api(config)
-    result = api.autograde(chapter, student, force=True, create=True)
-    return bool(result["success"]), result.get("log", "") + result.get("error", "")
+    result = _api(config).autograde(a.chapter, student, force=True, create=True)
+    if result["success"]:
+        return ""
+    text = (result.get("error") or result.get("log") or "").strip()
+    return f"recording grades failed: {text.splitlines()[-1] if text else 'nbgrader gave no reason'}"
 
 
-def _feedback(course: Path, chapter: str, student: str) -> tuple[bool, str]:
+def feedback(a: Assignment, student: str) -> tuple[str, list[str]]:
+    """Phase 5: the student's feedback pages; return (why they could not be made or "", the files withheld
+    because they quote a hidden test the student was not shown)."""
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import GetGrades
 
-    from dlcourse.grading.feedback import HideHiddenTests
+    from dlcourse.grading.feedback import HideHiddenTests, leaks, own_lines
 
-    config = _nbgrader_config(course, **{
+    config = _nbgrader_config(a.course, **{
         "GenerateFeedback.preprocessors": [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]})
-    api = _api(config)
-    result = api.generate_feedback(chapter, student, force=True)
-    return bool(result["success"]), result.get("log", "") + result.get("error", "")
+    result = _api(config).generate_feedback(a.chapter, student, force=True)
+    if not result["success"]:
+        return "feedback could not be generated", []
+    folder = a.course / "feedback" / student / a.chapter
+    withheld = []
+    if folder.is_dir():
+        for leak in leaks(folder, set(a.secret) - own_lines(a.course / "submitted" / student / a.chapter)):
+            leak.path.unlink(missing_ok=True)
+            withheld.append(leak.path.name)
+    return "", withheld
 
 
 def _hidden_secret(db: Path, chapter: str, released: dict[str, nbformat.NotebookNode]) -> set[str]:
@@ -393,122 +537,37 @@ def _hidden_secret(db: Path, chapter: str, released: dict[str, nbformat.Notebook
 
 def autograde(course: Path, chapter: str, source: Path | None = None, opts: Options | None = None,
               force: bool = False, log=print) -> Outcome:
-    """Grade every submission of ``chapter`` in ``course`` (see the module docstring)."""
-    from dlcourse.grading.feedback import leaks, own_lines
+    """Grade every submission of ``chapter`` in ``course``: the phases of the module docstring, in order."""
+    from tqdm.auto import tqdm
+
     from dlcourse.grading.reports import write_reports
 
     opts = opts or Options()
-    course = Path(course).resolve()
-    if opts.sandbox:
-        ok, why = sandbox_mod.usable()
-        if not ok:
-            raise SandboxUnavailable(
-                f"{why}.\nWithout the sandbox, a student's code could read solutions/, the gradebook and "
-                "other students' work. Install bubblewrap, or pass --no-sandbox if you trust every submission.")
-    sources = source_folder(course, chapter)
-    if sources is None:
-        raise FileNotFoundError(f"no chapter {chapter!r} in {course}")
+    a = prepare(course, chapter, opts, log)
     outcome = Outcome(chapter)
-    log(f"preparing {chapter}: nbgrader generate_assignment", flush=True)
-    nbgrader(["generate_assignment", chapter, "--force"], cwd=course)
-    release = course / "notebooks" / chapter
-    if not release.is_dir():
-        release = course / "release" / chapter
-    if source is not None:
-        got = collect(Path(source), chapter, release, course)
-        outcome.problems += got.problems
-        for r in got.renamed:
-            log(f"  renamed: {r}")
-        for s in got.resubmitted:
-            log(f"  re-submission: {s} (the earlier one is kept in submitted-history/)")
-    base = course / "submitted"
-    students = sorted(p.name for p in base.iterdir() if (p / chapter).is_dir()) if base.is_dir() else []
-    if not students:
-        raise FileNotFoundError(f"no submissions of {chapter} under {base}")
-
-    scratch = course / SCRATCH / chapter
-    (scratch / "done").mkdir(parents=True, exist_ok=True)
-    db = course / "gradebook.db"
-    _snapshot(db, scratch / "gradebook.db")
-    options = f"{opts.sandbox}/{opts.cell_timeout}/{opts.notebook_timeout}/{opts.memory}/" \
-        + _assignment_digest(db, chapter)
-    released = {p.stem: nbformat.read(p, as_version=4) for p in sorted(release.glob("*.ipynb"))}
-    order = {stem: [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
-                    if "grade_id" in c.metadata.get("nbgrader", {})] for stem, nb in released.items()}
-    modules = imported_modules(released.values())
-
-    keys = {s: _digest([p for p in (base / s / chapter).iterdir() if p.is_file()], options) for s in students}
-    todo = []
-    for s in students:
-        marker = scratch / "done" / f"{s}.json"
-        last = json.loads(marker.read_text()) if marker.exists() else {}
-        if not force and last.get("key") == keys[s]:
-            outcome.unchanged.append(s)
-            outcome.problems += [f"{s}: {p}" for p in last.get("problems", [])]
-        else:
-            todo.append(s)
-    if outcome.unchanged:
-        log(f"{len(outcome.unchanged)} submission(s) already graded and unchanged: not executed again")
-
-    jobs = max(1, min(opts.jobs, len(todo) or 1))
-    import multiprocessing
-
-    context = multiprocessing.get_context("spawn")     # fresh workers: no state copied from this process
-    slots = context.Queue()
+    todo = collect_submissions(a, source, force, outcome, log)
     inbox = Path(source).resolve() if source else None
     inbox = inbox.parent if inbox and inbox.is_file() else inbox
-    # the course, the repository, and where the class's submissions came from (never "/" itself)
-    hide = sorted({p for p in (course, ROOT, inbox) if p is not None and len(p.parts) > 2}, key=str)
-    for k in range(jobs):
-        slot = scratch / "slots" / str(k)
-        shutil.rmtree(slot, ignore_errors=True)
-        (slot / "runtime").mkdir(parents=True)
-        (slot / "ipc").mkdir()                           # kernels' Unix sockets, sandbox or not
-        if opts.sandbox:
-            spec, ipc = sandbox_mod.kernelspec(slot, hide=hide, expose=[Path(sys.prefix), ROOT / "dlcourse"],
-                                               memory=opts.memory, wall=opts.notebook_timeout, zygote=opts.warm)
-            assert (spec, ipc) == (slot / "jupyter", slot / "ipc")
-        slots.put(str(slot))
-    env = {**EXECUTION_ENV, "OMP_NUM_THREADS": str(max(1, (os.cpu_count() or 1) // jobs)),
-           "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")}
-
-    from tqdm.auto import tqdm
-
-    secret = _hidden_secret(db, chapter, released)
-    log(f"grading {len(todo)} submission(s) of {chapter} with {jobs} worker(s), "
-        f"sandbox {'on' if opts.sandbox else 'OFF'}", flush=True)
+    log(f"grading {len(todo)} submission(s) of {chapter} with {max(1, min(opts.jobs, len(todo) or 1))} "
+        f"worker(s), sandbox {'on' if opts.sandbox else 'OFF'}", flush=True)
     bar = tqdm(total=len(todo), unit="student", disable=not opts.progress or not todo, file=sys.stderr)
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(slots, env)) as pool:
-        futures = {pool.submit(_execute, _Job(course, chapter, s, scratch, opts, release, sources, order, modules)): s
-                   for s in todo}
-        for fut in as_completed(futures):
-            student = futures[fut]
-            try:
-                done = fut.result()
-            except Exception as exc:     # a bug or a broken file system: report, go on with the class
-                outcome.problems.append(f"{student}: not graded ({type(exc).__name__}: {exc})")
-                bar.update()
-                continue
-            ok, text = _record(course, chapter, student, scratch)
-            problems = list(done["problems"])
-            if not ok:
-                problems.append(f"recording grades failed: {text.strip().splitlines()[-1] if text.strip() else ''}")
-            else:
-                fb_ok, fb_text = _feedback(course, chapter, student)
-                folder = course / "feedback" / student / chapter
-                if not fb_ok:
-                    problems.append("feedback could not be generated")
-                elif folder.is_dir():
-                    for leak in leaks(folder, secret - own_lines(course / "submitted" / student / chapter)):
-                        leak.path.unlink(missing_ok=True)
-                        outcome.feedback_withheld.append(f"{student}: {leak.path.name}")
-                outcome.graded.append(student)
-                (scratch / "done" / f"{student}.json").write_text(json.dumps(
-                    {"key": keys[student], "problems": problems, "seconds": round(done["seconds"], 1)}))
-            outcome.problems += [f"{student}: {p}" for p in problems]
-            bar.update()
+    for student, done in execute(a, list(todo), opts, hide_also=inbox):
+        bar.update()
+        if isinstance(done, Exception):
+            outcome.problems.append(f"{student}: not graded ({type(done).__name__}: {done})")
+            continue
+        problems = list(done.problems)
+        failed = record(a, student)
+        if failed:
+            problems.append(failed)
+        else:
+            failed, withheld = feedback(a, student)
+            problems += [failed] if failed else []
+            outcome.feedback_withheld += [f"{student}: {name}" for name in withheld]
+            outcome.graded.append(student)
+            (a.scratch / "done" / f"{student}.json").write_text(json.dumps(
+                {"key": todo[student], "problems": problems, "seconds": round(done.seconds, 1)}))
+        outcome.problems += [f"{student}: {p}" for p in problems]
     bar.close()
-    shutil.rmtree(scratch / "slots", ignore_errors=True)
-    shutil.rmtree(scratch / "run", ignore_errors=True)
-    outcome.reports = write_reports(course, chapter, outcome.problems)
+    outcome.reports = write_reports(a.course, chapter, outcome.problems)
     return outcome

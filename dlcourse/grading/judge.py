@@ -543,6 +543,9 @@ class JudgedExecute(Execute):
     instructor_notebooks = Unicode(
         "", help="Folder of the instructor's notebooks of the assignment being graded; "
                  "default: the course's source folder for it").tag(config=True)
+    died_folder = Unicode(
+        "", help="Folder where a file named after the notebook records that its kernel died "
+                 "(dlcourse autograde names the reason from it, not from a log)").tag(config=True)
 
     def _plan(self, resources: dict) -> Plan:
         info = resources.get("nbgrader", {})
@@ -558,11 +561,21 @@ class JudgedExecute(Execute):
         return notebook_plan(nbformat.read(path, as_version=4))
 
     def preprocess(self, nb, resources=None, km=None):
+        from nbclient.exceptions import DeadKernelError
+
+        plan = self._plan(resources or {})
+        try:
+            return self._judged(nb, resources, km, plan)
+        except DeadKernelError:
+            if self.died_folder:
+                Path(self.died_folder, str((resources or {}).get("nbgrader", {}).get("notebook", "notebook"))).touch()
+            raise
+
+    def _judged(self, nb, resources, km, plan: Plan):
         from jupyter_client import BlockingKernelClient
         from nbclient.client import NotebookClient
         from nbclient.util import run_sync
 
-        plan = self._plan(resources or {})
         NotebookClient.__init__(self, nb, km)
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
