@@ -17,3 +17,23 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "gpu" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="module")
+def kernel(tmp_path_factory):
+    """One real kernel for a test module (tests/kernels.py)."""
+    from tests.kernels import start_kernel, stop_kernel
+
+    km, client = start_kernel(tmp_path_factory.mktemp("kernel"))
+    yield km, client
+    stop_kernel(km, client)
+
+
+@pytest.fixture
+def fresh_kernel(tmp_path):
+    """A kernel of its own, for a test that damages it."""
+    from tests.kernels import start_kernel, stop_kernel
+
+    km, client = start_kernel(tmp_path)
+    yield km, client
+    stop_kernel(km, client)

@@ -21,6 +21,8 @@ import torch
 from dlcourse.grading import judge
 from dlcourse.grading.notebooks import ROOT
 from dlcourse.grading.wire import Decoder, Encoder, WireError
+from tests.kernels import remote as judge_view
+from tests.kernels import run_cell
 
 
 # ------------------------------------------------------------------------------------------------- wire
@@ -100,57 +102,6 @@ def test_every_hidden_test_uses_only_trusted_names_and_answers():
 
 
 # ---------------------------------------------------------------------------------------- a real kernel
-def _start(tmp):
-    from jupyter_client.manager import KernelManager
-
-    (tmp / "work").mkdir()
-    km = KernelManager(transport="ipc", ip=str(tmp / "kernel"))
-    km.start_kernel(cwd=str(tmp / "work"))
-    client = km.blocking_client()
-    client.start_channels()
-    client.wait_for_ready(timeout=60)
-    return km, client
-
-
-@pytest.fixture(scope="module")
-def kernel(tmp_path_factory):
-    km, client = _start(tmp_path_factory.mktemp("kernel"))
-    yield km, client
-    client.stop_channels()
-    km.shutdown_kernel(now=True)
-
-
-@pytest.fixture
-def fresh_kernel(tmp_path):
-    """A kernel of its own, for a test that damages it."""
-    km, client = _start(tmp_path)
-    yield km, client
-    client.stop_channels()
-    km.shutdown_kernel(now=True)
-
-
-def _run(client, code: str) -> str:
-    """Execute a cell as nbgrader does (stored in the history); return its stdout and errors."""
-    msg_id = client.execute(code, store_history=True)
-    out = []
-    while True:
-        msg = client.get_iopub_msg(timeout=60)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "stream":
-            out.append(msg["content"]["text"])
-        elif msg["msg_type"] == "error":
-            out.append(msg["content"]["ename"] + ": " + msg["content"]["evalue"])
-        elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            break
-    client.get_shell_msg(timeout=10)
-    return "".join(out)
-
-
-def _remote(km, client):
-    return judge.Remote(client, km.is_alive, km.interrupt_kernel, {})
-
-
 SOFTMAX_TEST = judge.JudgedTest(
     "t-softmax-hidden",
     code="""
@@ -177,7 +128,7 @@ HONEST = "import torch\ndef softmax(z, dim=-1):\n    e = (z - z.amax(dim, keepdi
 
 
 def _judge(km, client, test=SOFTMAX_TEST, seconds=30.0):
-    remote = _remote(km, client)
+    remote = judge_view(km, client)
     remote.deadline = time.monotonic() + 30
     ns = judge.namespace(test)
     return judge.verdict(test, remote, ns, judge.pin(test, remote, ns), seconds)
@@ -185,27 +136,27 @@ def _judge(km, client, test=SOFTMAX_TEST, seconds=30.0):
 
 def test_an_honest_answer_passes_and_gradients_flow_through_the_kernel(kernel):
     km, client = kernel
-    _run(client, HONEST)
+    run_cell(client, HONEST)
     assert _judge(km, client) == []
 
 
 def test_a_wrong_answer_fails_with_the_tests_own_message(kernel):
     km, client = kernel
-    _run(client, "def softmax(z, dim=-1):\n    return z.exp() / z.exp().sum()\n")
+    run_cell(client, "def softmax(z, dim=-1):\n    return z.exp() / z.exp().sum()\n")
     [out] = _judge(km, client)
     assert out["ename"] == "AssertionError" and out["evalue"] == "values differ from torch.softmax"
 
 
 def test_the_stub_fails_and_the_students_message_is_not_echoed(kernel):
     km, client = kernel
-    _run(client, "def softmax(z, dim=-1):\n    raise NotImplementedError('SECRET-IN-MY-MESSAGE')\n")
+    run_cell(client, "def softmax(z, dim=-1):\n    raise NotImplementedError('SECRET-IN-MY-MESSAGE')\n")
     [out] = _judge(km, client)
     assert out["ename"] == "NotImplementedError" and "SECRET" not in json.dumps(out)
 
 
 def test_a_missing_answer_fails_as_not_defined(kernel):
     km, client = kernel
-    _run(client, "del softmax")
+    run_cell(client, "del softmax")
     [out] = _judge(km, client)
     assert "not defined" in out["evalue"]
 
@@ -225,8 +176,8 @@ def test_a_missing_answer_fails_as_not_defined(kernel):
 ])
 def test_tampering_with_the_kernel_cannot_pass_a_wrong_answer(fresh_kernel, sabotage):
     km, client = fresh_kernel
-    _run(client, "def softmax(z, dim=-1):\n    pass\n")
-    _run(client, sabotage)
+    run_cell(client, "def softmax(z, dim=-1):\n    pass\n")
+    run_cell(client, sabotage)
     outputs = _judge(km, client)
     assert len(outputs) == 1 and outputs[0]["output_type"] == "error", f"{sabotage!r} passed a wrong answer"
 
@@ -234,11 +185,11 @@ def test_tampering_with_the_kernel_cannot_pass_a_wrong_answer(fresh_kernel, sabo
 def test_no_hidden_test_text_enters_the_kernel(fresh_kernel):
     """After judging, neither the kernel's history nor anything its code recorded holds the test."""
     km, client = fresh_kernel
-    _run(client, HONEST)
-    _run(client, "seen = []\nget_ipython().input_transformers_cleanup.append("
+    run_cell(client, HONEST)
+    run_cell(client, "seen = []\nget_ipython().input_transformers_cleanup.append("
                  "lambda lines: seen.append(''.join(lines)) or lines)")
     assert _judge(km, client) == []
-    dump = _run(client, "import base64\nprint(base64.b64encode(repr((_ih, seen)).encode()).decode())")
+    dump = run_cell(client, "import base64\nprint(base64.b64encode(repr((_ih, seen)).encode()).decode())")
     text = base64.b64decode(dump.strip()).decode()
     for line in SOFTMAX_TEST.code.splitlines():
         if len(line.strip()) > 20:
@@ -247,7 +198,7 @@ def test_no_hidden_test_text_enters_the_kernel(fresh_kernel):
 
 def test_a_hanging_answer_times_out_and_the_kernel_survives(kernel):
     km, client = kernel
-    _run(client, "import time\ndef softmax(z, dim=-1):\n    time.sleep(60)\n")
+    run_cell(client, "import time\ndef softmax(z, dim=-1):\n    time.sleep(60)\n")
     t0 = time.monotonic()
     [out] = _judge(km, client, seconds=2.0)
     assert "timed out" in out["evalue"] and time.monotonic() - t0 < 20
@@ -257,14 +208,14 @@ def test_a_hanging_answer_times_out_and_the_kernel_survives(kernel):
             client.get_iopub_msg(timeout=0.2)
         except queue.Empty:
             break
-    _run(client, HONEST)
+    run_cell(client, HONEST)
     assert _judge(km, client) == []
 
 
 def test_objects_keep_their_identity_across_the_boundary(kernel):
     """A student's function that returns the judge's own objects (a graph's nodes) gives them back."""
     km, client = kernel
-    _run(client, "class Node:\n    def __init__(self, v, kids=()):\n        self.v, self.kids, self.seen = v, kids, 0\n"
+    run_cell(client, "class Node:\n    def __init__(self, v, kids=()):\n        self.v, self.kids, self.seen = v, kids, 0\n"
                  "def walk(root):\n    out = [root, *root.kids]\n    for n in out:\n        n.seen += 1\n    return out\n")
     test = judge.JudgedTest("t-walk-hidden", names=["walk"], preamble=(
         "class Node:\n    def __init__(self, v, kids=()):\n        self.v, self.kids, self.seen = v, kids, 0"), code="""
@@ -279,12 +230,12 @@ assert (root.seen, a.seen, b.seen) == (1, 1, 1), "changes made by the student's 
 
 def test_a_test_reads_the_lessons_data_as_it_was_at_its_place(kernel):
     km, client = kernel
-    _run(client, "import torch\nx5 = torch.arange(6.0)\ndef double(x):\n    return 2 * x\n")
+    run_cell(client, "import torch\nx5 = torch.arange(6.0)\ndef double(x):\n    return 2 * x\n")
     test = judge.JudgedTest("t-double-visible", names=["double"], preamble="import torch", data=["x5"],
                             code="assert torch.equal(double(x5), 2 * torch.arange(6.0)), 'double it'")
-    remote = _remote(km, client)
+    remote = judge_view(km, client)
     remote.deadline = time.monotonic() + 30
     ns = judge.namespace(test)
     pinned = judge.pin(test, remote, ns)
-    _run(client, "x5 = torch.zeros(6)\ndef double(x):\n    return x")   # later cells change both
+    run_cell(client, "x5 = torch.zeros(6)\ndef double(x):\n    return x")   # later cells change both
     assert judge.verdict(test, remote, ns, pinned, 30.0) == []

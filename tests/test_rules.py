@@ -16,6 +16,8 @@ from torch.nn.functional import softmax as bound_at_import
 
 from dlcourse.grading import judge, rules
 from dlcourse.grading.rules import ForbiddenCall, Guard, Rule, from_scratch
+from tests.kernels import remote as judge_view
+from tests.kernels import run_cell
 
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
 
@@ -144,38 +146,32 @@ def test_every_forbidden_path_resolves_and_no_solution_breaks_its_rule():
 
 
 # ------------------------------------------------------------------------------------ applied by the judge
-def test_the_judge_applies_the_rule_in_the_students_kernel(tmp_path, monkeypatch):
-    from tests.test_judge import _remote, _run, _start
-
+def test_the_judge_applies_the_rule_in_the_students_kernel(fresh_kernel, monkeypatch):
     monkeypatch.setitem(rules.RULES, "t-softmax", SOFTMAX)
-    km, client = _start(tmp_path)
-    try:
-        test = judge.JudgedTest("t-softmax-hidden", names=["softmax"], preamble="import torch", code="""
+    km, client = fresh_kernel
+    test = judge.JudgedTest("t-softmax-hidden", names=["softmax"], preamble="import torch", code="""
 z = torch.randn(3, 5, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
 assert torch.allclose(softmax(z), torch.softmax(z, dim=-1)), "values differ"
 """)
 
-        def judged():
-            remote = _remote(km, client)
-            remote.deadline = time.monotonic() + 30
-            ns = judge.namespace(test)
-            return judge.verdict(test, remote, ns, judge.pin(test, remote, ns), 30.0)
+    def judged():
+        remote = judge_view(km, client)
+        remote.deadline = time.monotonic() + 30
+        ns = judge.namespace(test)
+        return judge.verdict(test, remote, ns, judge.pin(test, remote, ns), 30.0)
 
-        _run(client, "import torch\nimport torch.nn.functional as F\ndef softmax(z, dim=-1):\n"
-                     "    return F.softmax(z, dim)\n")
-        [out] = judged()
-        assert out["ename"] == "ForbiddenCall" and "t-softmax" in out["evalue"] \
-            and "torch.nn.functional.softmax" in out["evalue"]
-        _run(client, "def softmax(z, dim=-1):\n    try:\n        return z.softmax(dim)\n    except Exception:\n"
-                     "        e = z.exp()\n        return e / e.sum(dim, keepdim=True)\n")
-        [out] = judged()
-        assert out["ename"] == "ForbiddenCall", "a caught violation still fails"
-        _run(client, "def softmax(z, dim=-1):\n    e = (z - z.amax(dim, keepdim=True)).exp()\n"
-                     "    return e / e.sum(dim, keepdim=True)\n")
-        assert judged() == []
-    finally:
-        client.stop_channels()
-        km.shutdown_kernel(now=True)
+    run_cell(client, "import torch\nimport torch.nn.functional as F\ndef softmax(z, dim=-1):\n"
+                 "    return F.softmax(z, dim)\n")
+    [out] = judged()
+    assert out["ename"] == "ForbiddenCall" and "t-softmax" in out["evalue"] \
+        and "torch.nn.functional.softmax" in out["evalue"]
+    run_cell(client, "def softmax(z, dim=-1):\n    try:\n        return z.softmax(dim)\n    except Exception:\n"
+                 "        e = z.exp()\n        return e / e.sum(dim, keepdim=True)\n")
+    [out] = judged()
+    assert out["ename"] == "ForbiddenCall", "a caught violation still fails"
+    run_cell(client, "def softmax(z, dim=-1):\n    e = (z - z.amax(dim, keepdim=True)).exp()\n"
+                 "    return e / e.sum(dim, keepdim=True)\n")
+    assert judged() == []
 
 
 # ------------------------------------------------------------------------------------ the course's exercises
@@ -254,28 +250,16 @@ CALLERS = {   # exercise -> an answer that calls what the exercise re-implements
 
 
 @pytest.mark.parametrize("where, stem", list(CALLERS))
-def test_calling_the_reference_fails_the_hidden_tests(where, stem, kernel_for_rules):
+def test_calling_the_reference_fails_the_hidden_tests(where, stem, kernel):
     import nbformat
 
     from dlcourse.grading.notebooks import ROOT
-    from tests.test_judge import _remote, _run
-
-    km, client = kernel_for_rules
+    km, client = kernel
     plan = judge.notebook_plan(nbformat.read(ROOT / "solutions" / f"{where}.ipynb", as_version=4))
     test = plan.tests[stem + "-hidden"]
-    _run(client, "import torch, math\nimport numpy as np\n" + CALLERS[(where, stem)])
-    remote = _remote(km, client)
+    run_cell(client, "import torch, math\nimport numpy as np\n" + CALLERS[(where, stem)])
+    remote = judge_view(km, client)
     remote.deadline = time.monotonic() + 60
     ns = judge.namespace(test)
     [out] = judge.verdict(test, remote, ns, judge.pin(test, remote, ns), 60.0)
     assert out["ename"] == "ForbiddenCall" and out["evalue"].startswith(stem + ": "), out
-
-
-@pytest.fixture(scope="module")
-def kernel_for_rules(tmp_path_factory):
-    from tests.test_judge import _start
-
-    km, client = _start(tmp_path_factory.mktemp("rules"))
-    yield km, client
-    client.stop_channels()
-    km.shutdown_kernel(now=True)
