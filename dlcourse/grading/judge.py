@@ -44,7 +44,7 @@ from traitlets import Unicode
 
 from dlcourse.grading.agent import MIME
 from dlcourse.grading.authoring import HIDDEN, VISIBLE
-from dlcourse.grading.rules import AUTOGRAD, RULES, Rule, judging
+from dlcourse.grading.rules import AUTOGRAD, RULES, Rule, judging, violation
 from dlcourse.grading.wire import MAX_MESSAGE, Decoder, Encoder, WireError, _b64, _unb64, resolve, tensor_bytes
 
 BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -341,7 +341,7 @@ def _violation(exercise: str, rule: Rule, info: dict) -> str:
     call = str(info.get("call", ""))
     known = set(rule.names()) | {f"autograd ({p.replace(':', '.')})" for p in AUTOGRAD}
     if call in known:
-        return f"{exercise}: your code called {call}, which this exercise re-implements (use {rule.allowed})"
+        return violation(exercise, rule, call)
     return f"{exercise}: the from-scratch check was switched off while your code ran"
 
 

@@ -106,6 +106,12 @@ class Rule:
         return f"**From scratch:** off limits here: {listed}. Use {self.allowed}."
 
 
+def violation(exercise: str, rule: Rule, label: str) -> str:
+    """The message of a forbidden call: the exercise, the call, and what to use instead."""
+    return (f"{exercise}: your code called {label}, which this exercise re-implements; "
+            f"it is off limits here (use {rule.allowed})")
+
+
 def _short(path: str) -> str:
     module, _, qual = path.partition(":")
     prefix = {"torch.nn.functional": "F", "numpy": "np", "pandas": "pd"}.get(module, module)
@@ -248,8 +254,7 @@ class Guard:
         return self.always or self.depth > 0
 
     def message(self, label: str) -> str:
-        return (f"{self.exercise}: your code called {label}, which this exercise re-implements; "
-                f"it is off limits here (use {self.rule.allowed})")
+        return violation(self.exercise, self.rule, label)
 
     def violate(self, label: str) -> None:
         self.violations.append(label)
