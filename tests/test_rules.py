@@ -213,9 +213,6 @@ def _called_names(source: str) -> set[str]:
     return found
 
 
-@pytest.mark.xfail(strict=True, reason="open in issue 13: lessons of Chapters 1-3 still call the built-in or the dlcourse "
-                                       "function of the exercise below them (it no longer passes the exercise); "
-                                       "the calls move below the exercises' tests")
 def test_no_lesson_cell_shows_the_answer_above_its_exercise():
     """Between the previous exercise's tests and an exercise, no lesson cell uses what the exercise forbids."""
     found = []
