@@ -251,10 +251,11 @@ class Remote:
             raise JudgeError("an unreadable answer from your notebook's kernel") from None
         if not isinstance(reply, dict):
             raise JudgeError("an unreadable answer from your notebook's kernel")
-        if "failure" in reply:
+        if "failure" in reply:     # named by its type only: a message could carry what the student's code chose
             failure = reply["failure"] if isinstance(reply["failure"], dict) else {}
-            raise JudgeError(f"your notebook's kernel could not make the call ({failure.get('type', 'error')}: "
-                             f"{str(failure.get('message', ''))[:200]})")
+            kind = str(failure.get("type", "error"))
+            raise JudgeError(f"your notebook's kernel could not make the call "
+                             f"({kind if kind.isidentifier() and len(kind) < 40 else 'error'})")
         return reply
 
     def pin(self, exercise: str, names: list[str], copies: list[str]) -> tuple[dict[str, str], dict[str, Any]]:
