@@ -201,9 +201,9 @@ def test_every_exercise_states_and_applies_its_rule():
 def _called_names(source: str) -> set[str]:
     import ast
 
-    from dlcourse.grading.judge import _parse
+    from dlcourse.grading.judge import parse_code
 
-    tree = _parse(source)
+    tree = parse_code(source)
     found = set()
     for node in ast.walk(tree) if tree else []:
         if isinstance(node, ast.Attribute):

@@ -104,6 +104,11 @@ def _updates(dec: Decoder, before: dict[str, str], enc: Encoder, classes: set[st
     return out
 
 
+def _encoder(req: dict, origins: dict[int, str] | None = None) -> Encoder:
+    """How a reply is encoded: the judge's classes rebuilt there, anything else kept here as a handle."""
+    return Encoder(trusted=False, origins=origins, classes=set(req.get("classes", [])), handle=_SESSION.keep)
+
+
 def _target(spec: dict) -> Any:
     if "pin" in spec:
         exercise, name = spec["pin"]
@@ -139,7 +144,7 @@ def _call(req: dict) -> dict:
     if isinstance(guard, Guard) and (guard.violations or guard.tampered):
         reply["violation"] = {"call": guard.violations[0] if guard.violations else "", "tampered": bool(guard.tampered)}
         reply.setdefault("error", {"type": "ForbiddenCall", "message": "", "builtin": False})
-    enc = Encoder(trusted=False, origins=dec.origins, classes=classes, handle=_SESSION.keep)
+    enc = _encoder(req, dec.origins)
     if "error" not in reply:
         reply["value"] = enc.encode(value)
     reply["updates"] = _updates(dec, before, enc, classes)
@@ -170,12 +175,12 @@ def _vjp(req: dict) -> dict:
 
 def _getattr(req: dict) -> dict:
     value = getattr(_target(req["target"]), str(req["name"]))
-    enc = Encoder(trusted=False, classes=set(req.get("classes", [])), handle=_SESSION.keep)
+    enc = _encoder(req)
     return {"value": enc.encode(value)}
 
 
 def _fetch(req: dict) -> dict:
-    enc = Encoder(trusted=False, classes=set(req.get("classes", [])), handle=_SESSION.keep)
+    enc = _encoder(req)
     return {"value": enc.encode(_target(req["target"]))}
 
 
@@ -196,7 +201,7 @@ def _pin(req: dict) -> dict:
     found = {name: _as_of_now(ns[name], ns, snapshot) for name in req["names"] if name in ns}
     _SESSION.pins[str(req["exercise"])] = found
     _SESSION.snapshots[str(req["exercise"])] = snapshot
-    enc = Encoder(trusted=False, classes=set(req.get("classes", [])), handle=_SESSION.keep)
+    enc = _encoder(req)
     values = {name: ns[name] for name in req.get("copies", []) if name in ns}
     return {"kinds": {name: "callable" if callable(obj) else "value" for name, obj in found.items()},
             "values": enc.encode(values)}

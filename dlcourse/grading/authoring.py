@@ -22,6 +22,14 @@ BOOK_HIDDEN = ["remove-cell"]
 VISIBLE, HIDDEN = "-visible", "-hidden"   # grade id suffixes of an exercise's two test cells
 
 
+def exercise_of(grade_id: str) -> str:
+    """The exercise a test cell belongs to: its grade id less ``-visible`` or ``-hidden``."""
+    for suffix in (VISIBLE, HIDDEN):
+        if grade_id.endswith(suffix):
+            return grade_id[: -len(suffix)]
+    return grade_id
+
+
 def _src(text: str) -> str:
     return textwrap.dedent(text).strip("\n")
 

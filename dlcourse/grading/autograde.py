@@ -233,17 +233,13 @@ def imported_modules(notebooks) -> list[str]:
     """The modules that the code cells of ``notebooks`` import (absolute imports, first-seen order)."""
     import ast
 
+    from dlcourse.grading.judge import parse_code
+
     found: dict[str, None] = {}
     for nb in notebooks:
         for cell in nb.cells:
-            if cell.cell_type != "code":
-                continue
-            code = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!")))
-            try:
-                tree = ast.parse(code)
-            except SyntaxError:
-                continue
-            for node in ast.walk(tree):
+            tree = parse_code(cell.source) if cell.cell_type == "code" else None
+            for node in ast.walk(tree) if tree else []:
                 if isinstance(node, ast.Import):
                     found.update((alias.name, None) for alias in node.names)
                 elif isinstance(node, ast.ImportFrom) and node.module and not node.level:

@@ -18,7 +18,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dlcourse.grading.authoring import HIDDEN, VISIBLE
+from dlcourse.grading.authoring import HIDDEN, VISIBLE, exercise_of
 
 
 @dataclass
@@ -48,10 +48,8 @@ class CheckReport:
 
 
 def _stem(grade_id: str) -> tuple[str, str]:
-    for suffix in (VISIBLE, HIDDEN):
-        if grade_id.endswith(suffix):
-            return grade_id[: -len(suffix)], suffix
-    return grade_id, VISIBLE   # a test cell outside the convention counts as visible
+    # a test cell outside the convention counts as visible
+    return exercise_of(grade_id), HIDDEN if grade_id.endswith(HIDDEN) else VISIBLE
 
 
 def _message(cell, timeout: int) -> str:

@@ -23,6 +23,7 @@ from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from dlcourse.grading.authoring import exercise_of
 from dlcourse.grading.secrets import MIN_LENGTH, Leak, norm, norm_line, region_lines, scan, source_lines
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -76,7 +77,7 @@ class HideHiddenTests(NbGraderPreprocessor):
                 continue
             if cell in hidden:
                 outcome = _result(cell)
-                exercise = cell.metadata.get("nbgrader", {}).get("grade_id", "").removesuffix("-hidden")
+                exercise = exercise_of(cell.metadata.get("nbgrader", {}).get("grade_id", ""))
                 if outcome != "passed" and any(s in norm(outcome) for s in secret):
                     outcome = "failed"
                 cell.source = f"# Hidden tests of {exercise}: {outcome}.\n# Their code stays with your instructor."

@@ -43,11 +43,11 @@ from nbgrader.preprocessors import Execute
 from traitlets import Unicode
 
 from dlcourse.grading.agent import MIME
-from dlcourse.grading.authoring import HIDDEN, VISIBLE
-from dlcourse.grading.rules import AUTOGRAD, RULES, Rule, judging, violation
+from dlcourse.grading.authoring import HIDDEN, exercise_of
+from dlcourse.grading.secrets import region_lines
+from dlcourse.grading.rules import RULES, Rule, judging, violation
 from dlcourse.grading.wire import MAX_MESSAGE, Decoder, Encoder, WireError, _b64, _unb64, resolve, tensor_bytes
 
-BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 REBUILT = ("dlcourse.autograd:Value",)   # library classes the judge rebuilds from a student's data
 MESSAGE_CHARS = 300                     # a verdict is one line of at most this many characters
 
@@ -71,13 +71,10 @@ class Plan:
     tests: dict[str, JudgedTest] = field(default_factory=dict)
 
 
-def _code_lines(source: str) -> str:
-    return "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
-
-
-def _parse(source: str) -> ast.Module | None:
+def parse_code(source: str) -> ast.Module | None:
+    """A code cell's syntax tree, IPython's ``%`` and ``!`` lines left out; None if it is not Python."""
     try:
-        return ast.parse(_code_lines(source))
+        return ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))))
     except SyntaxError:
         return None
 
@@ -85,7 +82,7 @@ def _parse(source: str) -> ast.Module | None:
 def defined_names(source: str) -> list[str]:
     """The names a cell binds in the notebook's namespace (functions, classes, assignments, ``for`` and
     ``with`` targets at any depth outside a function or class; imports are not answers nor data)."""
-    tree = _parse(source)
+    tree = parse_code(source)
     names: dict[str, None] = {}
 
     def visit(node: ast.AST) -> None:
@@ -107,16 +104,14 @@ def defined_names(source: str) -> list[str]:
 
 def _definitions(source: str) -> list[str]:
     """A lesson cell's top-level imports, functions and classes, as source (nothing else is run)."""
-    tree = _parse(source)
+    tree = parse_code(source)
     keep = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
     return [ast.unparse(node) for node in (tree.body if tree else []) if isinstance(node, keep)]
 
 
 def hidden_code(source: str) -> str:
     """The lines between the hidden-test markers of a cell."""
-    if BEGIN not in source or END not in source:
-        return ""
-    return source.split(BEGIN, 1)[1].split(END, 1)[0].strip("\n")
+    return "\n".join(region_lines([source], ("HIDDEN TESTS",)))
 
 
 def notebook_plan(nb: nbformat.NotebookNode) -> Plan:
@@ -177,7 +172,7 @@ def namespace(test: JudgedTest) -> dict[str, Any]:
 
 
 def _statements(preamble: str) -> list[str]:
-    tree = _parse(preamble)
+    tree = parse_code(preamble)
     return [ast.unparse(node) for node in (tree.body if tree else [])]
 
 
@@ -340,8 +335,7 @@ class Remote:
 def _violation(exercise: str, rule: Rule, info: dict) -> str:
     """The message for a broken rule, written here: only a call the rule names is quoted."""
     call = str(info.get("call", ""))
-    known = set(rule.names()) | {f"autograd ({p.replace(':', '.')})" for p in AUTOGRAD}
-    if call in known:
+    if call in rule.labels():
         return violation(exercise, rule, call)
     return f"{exercise}: the from-scratch check was switched off while your code ran"
 
@@ -448,14 +442,6 @@ def _one_line(text: str) -> str:
     return line if len(line) <= MESSAGE_CHARS else line[:MESSAGE_CHARS - 1] + "…"
 
 
-def exercise_of(grade_id: str) -> str:
-    """The exercise a test cell belongs to: its grade id less ``-visible`` or ``-hidden``."""
-    for suffix in (VISIBLE, HIDDEN):
-        if grade_id.endswith(suffix):
-            return grade_id[: -len(suffix)]
-    return grade_id
-
-
 def trusted_classes(ns: dict[str, Any]) -> dict[str, type]:
     """The classes the judge rebuilds from a student's data: those the lesson defines, and ``REBUILT``."""
     classes = {f"__main__:{n}": v for n, v in ns.items() if isinstance(v, type) and v.__module__ == "__main__"}
@@ -475,16 +461,17 @@ class Pinned:
     kinds: dict[str, str] = field(default_factory=dict)    # the student's name -> "callable" or "value"
     values: dict[str, Any] = field(default_factory=dict)   # copies of the lesson data the test reads
     error: str = ""
+    classes: dict[str, type] = field(default_factory=dict)  # what the judge rebuilds for this test
 
 
 def pin(test: JudgedTest, remote: Remote, ns: dict[str, Any]) -> Pinned:
     """At the test cell's place: pin the student's names and copy the lesson data the test reads."""
-    remote.classes = trusted_classes(ns)
+    remote.classes = classes = trusted_classes(ns)
     try:
         kinds, values = remote.pin(test.grade_id, test.names, copied_names(test, ns))
     except JudgeError as exc:
-        return Pinned(error=str(exc))
-    return Pinned(kinds, values)
+        return Pinned(error=str(exc), classes=classes)
+    return Pinned(kinds, values, classes=classes)
 
 
 def verdict(test: JudgedTest, remote: Remote, ns: dict[str, Any], pinned: Pinned, seconds: float) -> list[dict]:
@@ -493,7 +480,7 @@ def verdict(test: JudgedTest, remote: Remote, ns: dict[str, Any], pinned: Pinned
         message = _one_line(pinned.error)
         return [nbformat.v4.new_output("error", ename="JudgeError", evalue=message,
                                        traceback=[f"JudgeError: {message}"])]
-    remote.classes = trusted_classes(ns)
+    remote.classes = pinned.classes
     ns = {**ns, **pinned.values}
     for name in test.names:
         ns[name] = Proxy(remote, {"pin": [test.grade_id, name]}, name) if name in pinned.kinds else _Missing(name)

@@ -34,7 +34,6 @@ before the call, subprocesses, TorchScript, ``ctypes``) is listed on the instruc
 from __future__ import annotations
 
 import contextvars
-import importlib
 import sys
 import threading
 import types
@@ -44,6 +43,8 @@ from typing import Any, Iterator
 
 import torch
 from torch.overrides import TorchFunctionMode
+
+from dlcourse.grading.wire import resolve
 
 AUTOGRAD = (
     "torch._C:_EngineBase.run_backward",       # every backward pass goes through the engine
@@ -72,8 +73,12 @@ class Rule:
 
     def names(self) -> list[str]:
         """The forbidden callables as a reader knows them (``torch.nn.functional.softmax``)."""
-        return [path.replace("__main__:", "").replace(":", ".") for path in self.forbid] \
-            + (["autograd"] if self.autograd else [])
+        return [label(path) for path in self.forbid] + (["autograd"] if self.autograd else [])
+
+    def labels(self) -> set[str]:
+        """Every label a ``Guard`` of this rule can report for a forbidden call."""
+        return {label(path) for path in self.forbid} | \
+            ({label(path, autograd=True) for path in AUTOGRAD} if self.autograd else set())
 
     def sentence(self) -> str:
         """The prompt's sentence: what is off limits and what may be used. PyTorch's and dlcourse's forms of
@@ -118,13 +123,10 @@ def _short(path: str) -> str:
     return f"{prefix}.{qual}"
 
 
-def resolve(path: str) -> Any:
-    """The object at ``module:qualname``."""
-    module, _, qual = path.partition(":")
-    obj: Any = importlib.import_module(module)
-    for part in qual.split("."):
-        obj = getattr(obj, part)
-    return obj
+def label(path: str, autograd: bool = False) -> str:
+    """How a forbidden ``module:qualname`` is named in messages (a notebook's function by its name alone)."""
+    name = path.replace("__main__:", "").replace(":", ".")
+    return f"autograd ({name})" if autograd else name
 
 
 @dataclass
@@ -174,11 +176,11 @@ def targets(rule: Rule) -> _Targets:
             obj = resolve(path)
         except (ImportError, AttributeError, KeyError):    # a lesson's function the student's notebook lacks
             continue
-        _add(found, obj, path.replace("__main__:", "").replace(":", "."))
+        _add(found, obj, label(path))
     if rule.autograd:
         for path in AUTOGRAD:
             try:
-                _add(found, resolve(path), "autograd (" + path.replace(":", ".") + ")")
+                _add(found, resolve(path), label(path, autograd=True))
             except (ImportError, AttributeError):
                 continue
     return found
