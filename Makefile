@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install python sandbox book test test-portable lab notebooks release benchmarks clean
+.PHONY: install python sandbox book test test-portable lab formgrader notebooks release benchmarks clean
 
 install: python $(STAMP)
 
@@ -55,9 +55,15 @@ test-portable: install
 ## your answers, and notebooks/ stays the pristine release that the tests compare with nbgrader's output.
 ## Jupyter refuses to start as root (whoever reaches the server would be root); in a container or on CI root is the
 ## only user, so --allow-root is passed there and nowhere else.
+## Students get JupyterLab without nbgrader's instructor tools (Formgrader, Create Assignment, course and assignment
+## lists: dlcourse/lab/ disables them); nbgrader's Validate button stays.
 lab: install
 	$(BIN)/python -m dlcourse.grading.notebooks workspace
-	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) work/
+	JUPYTER_CONFIG_PATH=$(CURDIR)/dlcourse/lab $(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) work/
+
+## instructors: JupyterLab on the course folder with nbgrader's Formgrader (manual grading; book/instructors.md)
+formgrader: install
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) .
 
 ## instructors: re-execute the instructor notebooks (stored outputs) and regenerate the student copies
 notebooks: install
@@ -73,6 +79,7 @@ benchmarks: install
 	$(BIN)/python benchmarks/bench_training.py
 	$(BIN)/python benchmarks/bench_similarity.py
 	$(BIN)/python benchmarks/notebook_times.py
+	$(BIN)/python benchmarks/bench_check.py
 
 clean:
 	rm -rf _build .release.db

@@ -76,6 +76,14 @@ def _autograde(args: argparse.Namespace) -> int:
         print(f"  problem: {problem}")
     for withheld in outcome.feedback_withheld:
         print(f"  feedback withheld (it contained hidden-test text): {withheld}")
+    from dlcourse.grading.reports import awaiting_manual
+
+    waiting = awaiting_manual(Path(args.course), args.chapter)
+    if waiting:
+        answers = sum(len(cells) for cells in waiting.values())
+        print(f"{answers} answer(s) of {len(waiting)} student(s) await manual grading (grades.csv, column "
+              f"awaiting_manual_grading): grade them in nbgrader's Formgrader (make formgrader), then run "
+              f"dlcourse report {args.chapter}")
     print(f"reports: {outcome.reports}/grades.csv, exercises.csv, scores.png, similarity.csv and .html; "
           f"feedback: {Path(args.course) / 'feedback'}/<student>/{args.chapter}/")
     return 1 if outcome.problems or outcome.feedback_withheld else 0
@@ -95,10 +103,21 @@ def _report(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     print(f"wrote {folder}/grades.csv, exercises.csv, scores.png, similarity.csv and .html")
+    if args.feedback:
+        from dlcourse.grading.autograde import refresh_feedback
+
+        done, problems = refresh_feedback(Path(args.course), args.chapter, log=lambda *a, **k: None)
+        print(f"rewrote the feedback of {len(done)} student(s) in {Path(args.course) / 'feedback'}/<student>/"
+              f"{args.chapter}/")
+        for problem in problems:
+            print(f"  problem: {problem}")
+        return 1 if problems else 0
     return 0
 
 
 def parser() -> argparse.ArgumentParser:
+    from dlcourse.grading.check import DEFAULT_TIMEOUT, GRADING_CELL_SECONDS
+
     p = argparse.ArgumentParser(prog="dlcourse", description="Tools of the dlcourse deep-learning course.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -117,7 +136,9 @@ def parser() -> argparse.ArgumentParser:
                                      "Exit status 0 when every visible test passes, 1 otherwise, 2 when a "
                                      "notebook cannot be read.")
     chk.add_argument("notebooks", nargs="+", metavar="NOTEBOOK")
-    chk.add_argument("--timeout", type=int, default=60, help="seconds allowed per cell (default 60)")
+    chk.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT,
+                     help=f"seconds allowed per cell (default {DEFAULT_TIMEOUT}: generous, so a busy machine never "
+                          f"fails an honest notebook; cells slower than grading's {GRADING_CELL_SECONDS} s are named)")
     chk.set_defaults(run=_check)
 
     ag = sub.add_parser("autograde", help="grade a class's submissions: sandboxed, in parallel, with reports",
@@ -144,9 +165,12 @@ def parser() -> argparse.ArgumentParser:
 
     rep = sub.add_parser("report", help="rewrite reports/<chapter>/ from the gradebook",
                          description="Re-export grades.csv, exercises.csv, scores.png and similarity.csv/.html for CHAPTER from "
-                                     "gradebook.db (after manual grading, say).")
+                                     "gradebook.db (after manual grading, say); with --feedback, also rewrite "
+                                     "every graded student's feedback pages with the new scores and comments.")
     rep.add_argument("chapter", metavar="CHAPTER")
     rep.add_argument("--course", default=".", help="the course folder (default: .)")
+    rep.add_argument("--feedback", action="store_true",
+                     help="also rewrite the students' feedback from the gradebook (after manual grading)")
     rep.set_defaults(run=_report)
     return p
 

@@ -40,6 +40,9 @@ def _nb_mul():
         A.exercise("tiny-mul", "def mul(a, b):\n    ### BEGIN SOLUTION\n    return a * b\n    ### END SOLUTION"),
         A.visible_tests("tiny-mul", "assert mul(2, 3) == 6", points=1),
         A.hidden_tests("tiny-mul", "assert mul(-4, 2.5) == -10.0, 'mul must handle floats'", points=3),
+        A.md("Why is multiplication by 2 the same as adding a number to itself?"),
+        A.explain("tiny-why", "By distributivity, 2a = (1 + 1)a = a + a.",
+                  [(1, "names distributivity"), (1, "writes 2a = a + a")]),
     ])
 
 
@@ -211,7 +214,13 @@ def test_problems_are_reported_by_student_and_notebook(graded):
         assert not any(p.startswith(student + ":") for p in graded["outcome"].problems), problems
     rows = {r["student"]: r for r in csv.DictReader(open(graded["course"] / "reports" / CH / "grades.csv"))}
     assert set(rows) == set(graded["scores"])
-    assert float(rows["full"]["score"]) == 7 and float(rows["full"]["percent"]) == 100.0
+    # the free-text answer counts once graded by hand: until then it is listed, not scored
+    assert float(rows["full"]["score"]) == 7 and float(rows["full"]["percent"]) == round(100 * 7 / 9, 1)
+    assert rows["full"]["awaiting_manual_grading"] == "b/tiny-why (2)"
+    assert rows["stub"]["awaiting_manual_grading"] == ""          # the untouched template scores 0 at once
+    from dlcourse.grading.reports import awaiting_manual
+    waiting = awaiting_manual(graded["course"], CH)
+    assert waiting["full"] == ["b/tiny-why (2)"] and "stub" not in waiting
     assert "kernel died" in rows["exit"]["problems"]
     assert (graded["course"] / "reports" / CH / "scores.png").stat().st_size > 1000
     similar = list(csv.DictReader(open(graded["course"] / "reports" / CH / "similarity.csv")))
@@ -219,7 +228,9 @@ def test_problems_are_reported_by_student_and_notebook(graded):
     assert (graded["course"] / "reports" / CH / "similarity.html").exists()
     cells = list(csv.DictReader(open(graded["course"] / "reports" / CH / "exercises.csv")))
     assert {c["cell"] for c in cells} == {"tiny-add-visible", "tiny-add-hidden", "tiny-mul-visible",
-                                          "tiny-mul-hidden"}
+                                          "tiny-mul-hidden", "tiny-why"}
+    why = next(c for c in cells if c["cell"] == "tiny-why")
+    assert int(why["awaiting_manual"]) >= 1 and why["points"] == "2.0"
 
 
 def test_huge_output_is_truncated(graded):
@@ -329,3 +340,28 @@ def test_autograde_command_refuses_loudly_without_bubblewrap(tmp_path, monkeypat
     monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
     assert cli.main(["autograde", CH, "--course", str(tmp_path)]) == 2
     assert "REFUSING TO GRADE" in capsys.readouterr().err
+
+
+def test_a_hand_grade_reaches_the_reports_and_the_feedback(graded):
+    """What the instructor page's formgrader steps do: a manual score, then dlcourse report --feedback."""
+    from dlcourse import cli
+
+    course = graded["course"]
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        grade = gb.find_grade("tiny-why", "b", CH, "full")
+        grade.manual_score, grade.needs_manual_grade = 2, False    # as the formgrader's score box does
+        comment = gb.find_comment("tiny-why", "b", CH, "full")
+        comment.manual_comment = "Distributivity, well put."
+        gb.db.commit()
+    try:
+        assert cli.main(["report", CH, "--course", str(course), "--feedback"]) == 0
+        rows = {r["student"]: r for r in csv.DictReader(open(course / "reports" / CH / "grades.csv"))}
+        assert float(rows["full"]["score"]) == 9 and rows["full"]["awaiting_manual_grading"] == ""
+        page = (course / "feedback" / "full" / CH / "b.html").read_text()
+        assert "Distributivity, well put." in page
+        assert "mul must handle floats" not in page          # still no hidden-test text
+    finally:
+        with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+            grade = gb.find_grade("tiny-why", "b", CH, "full")
+            grade.manual_score, grade.needs_manual_grade = None, True
+            gb.db.commit()

@@ -17,7 +17,7 @@ from dlcourse.grading.notebooks import ROOT
 pytestmark = pytest.mark.slow   # each check starts a kernel
 
 
-def _notebook(path: Path, answer: str = "return 2 * x", extra: str = "") -> Path:
+def _notebook(path: Path, answer: str = "return 2 * x", extra: str = "", explain: bool = False) -> Path:
     """Two exercises: double (visible 1 + hidden 2) and square (visible 1 + hidden 3), checksums as released."""
     cells = [
         A.md("# Tiny"),
@@ -30,6 +30,10 @@ def _notebook(path: Path, answer: str = "return 2 * x", extra: str = "") -> Path
     ]
     if extra:
         cells.insert(1, A.code(extra))
+    if explain:   # as released: nbgrader replaced the model answer with its template
+        why = A.explain("tiny-why", "Doubling is linear.", [(1, "says linear"), (1, "gives a reason")])
+        why.source = "YOUR ANSWER HERE"
+        cells += [A.md("Why is doubling linear?"), why]
     nb = A.notebook(cells)
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader")
@@ -46,6 +50,36 @@ def test_all_visible_tests_pass(tmp_path, capsys):
     assert "tiny-double" in out and "PASS" in out and "FAIL" not in out
     assert "visible 1 + hidden 2 = 3 points" in out and "visible 1 + hidden 3 = 4 points" in out
     assert "Hidden tests worth 5 more points run only when your notebook is graded" in out
+
+
+def test_kind_hidden_probes_and_answers_graded_by_hand(tmp_path, capsys, monkeypatch):
+    from dlcourse.grading import catalog
+
+    monkeypatch.setitem(catalog.CATALOG, "tiny-double", catalog.Entry(catalog.IMPLEMENT, hidden="negative numbers"))
+    path = _notebook(tmp_path / "why.ipynb", explain=True)
+    assert main(["check", str(path)]) == 0       # an empty hand-graded answer is reminded, not failed
+    out = capsys.readouterr().out
+    double = next(line for line in out.splitlines() if "tiny-double" in line)
+    assert "PASS" in double and "[implement from scratch]" in double
+    assert "hidden tests also try: negative numbers" in out
+    assert "tiny-why" in out and "NOT ANSWERED YET: graded by hand, 2 points" in out
+    assert "2 points are graded by hand after submission; still to answer: tiny-why." in out
+    assert "Visible tests pass for 2 of 2 exercises" in out
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[-1].source = "Because 2(x + y) = 2x + 2y."
+    nbformat.write(nb, path)
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "answered: graded by hand, 2 points" in out and "still to answer" not in out
+
+
+def test_a_cell_slower_than_grading_allows_is_named_not_failed(tmp_path, capsys, monkeypatch):
+    from dlcourse.grading import check
+
+    monkeypatch.setattr(check, "GRADING_CELL_SECONDS", 1)
+    path = _notebook(tmp_path / "slow.ipynb", extra="import time\ntime.sleep(1.5)")
+    assert main(["check", str(path)]) == 0
+    assert "Code cell 1 ran 2 s; grading allows 1 s per cell" in capsys.readouterr().out
 
 
 def test_failure_names_the_exercise_and_the_assertion(tmp_path, capsys):

@@ -1,5 +1,7 @@
 """An nbgrader round trip per chapter: the solution scores full marks, the released stub scores 0,
 and a submission with one exercise left undone per notebook loses exactly that exercise's points.
+Free-text answers graded by hand are the exception that proves the rule: the solution's model answer
+awaits manual grading (scored 0 until then), the stub's untouched template scores 0 and awaits nothing.
 
 One autograde run per chapter grades the three students, so each notebook executes three times.
 """
@@ -11,13 +13,16 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from dlcourse.grading.authoring import exercise_of
 from dlcourse.grading.notebooks import ROOT, chapters, nbgrader
 
 pytestmark = pytest.mark.slow
 
 
 def _graded_stems(nb) -> list[str]:
-    return [c.metadata["nbgrader"]["grade_id"] for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    """The autograded exercises: answer cells that are not themselves graded by hand."""
+    return [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("solution") and not c.metadata["nbgrader"].get("grade")]
 
 
 def _undo_one_exercise(solution: Path, stub: Path, index: int) -> tuple[nbformat.NotebookNode, str]:
@@ -68,13 +73,18 @@ def test_round_trip(chapter, tmp_path):
             stub = gb.find_submission_notebook(name, chapter, "stub")
             partial = gb.find_submission_notebook(name, chapter, "partial")
             assert full.max_score > 0
-            assert full.score == full.max_score, f"{name}: solution scored {full.score}/{full.max_score}"
+            by_hand = sum(g.max_score for g in full.grades if g.needs_manual_grade)
+            assert {g.name for g in full.grades if g.needs_manual_grade} == {
+                g.name for g in full.grades if g.cell.cell_type == "markdown"}, f"{name}: only answers await a hand"
+            auto = full.max_score - by_hand
+            assert full.score == auto, f"{name}: solution scored {full.score}/{auto} autograded points"
             assert stub.score == 0, f"{name}: released stub scored {stub.score}"
-            lost = sum(g.max_score for g in partial.grades if g.name.rpartition("-")[0] == undone[name])
+            assert not any(g.needs_manual_grade for g in stub.grades), f"{name}: an empty template awaits a hand"
+            lost = sum(g.max_score for g in partial.grades if exercise_of(g.name) == undone[name])
             assert lost > 0
-            assert partial.score == full.max_score - lost, (
+            assert partial.score == auto - lost, (
                 f"{name}: undoing {undone[name]} should cost exactly {lost} points, "
-                f"scored {partial.score}/{full.max_score}")
+                f"scored {partial.score}/{auto}")
     # every student's notebooks were autograded (none aborted by a dead kernel or malformed file)
     for student in ("full", "stub", "partial"):
         graded = sorted(p.name for p in (course / "autograded" / student / chapter).glob("*.ipynb"))

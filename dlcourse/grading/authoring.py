@@ -81,6 +81,23 @@ def hidden_tests(stem: str, text: str, points: int = 3) -> NotebookNode:
     return _test_cell(stem + HIDDEN, src, points)
 
 
+def explain(grade_id: str, model_answer: str, rubric: list[tuple[int, str]]) -> NotebookNode:
+    """A free-text answer graded by hand: a markdown cell worth the rubric's points.
+
+    The instructor's cell holds the model answer and the rubric (points, what earns them); nbgrader replaces
+    it with "YOUR ANSWER HERE" in the student copy, and the formgrader shows the student's text for grading.
+    """
+    if not rubric or any(points <= 0 for points, _ in rubric):
+        raise ValueError(f"answer {grade_id!r} needs a rubric of items with positive points")
+    items = "\n".join(f"- **{points} point{'s' if points > 1 else ''}**: {what}" for points, what in rubric)
+    cell = nbformat.v4.new_markdown_cell(f"**Model answer.** {_src(model_answer)}\n\n**Rubric** (graded by hand):\n\n"
+                                         + items)
+    cell.metadata["nbgrader"] = {"grade": True, "solution": True, "locked": False, "grade_id": grade_id,
+                                 "points": sum(p for p, _ in rubric), "schema_version": SCHEMA, "task": False}
+    cell.metadata["tags"] = list(BOOK_HIDDEN)
+    return cell
+
+
 def notebook(cells: list[NotebookNode]) -> NotebookNode:
     """A notebook with the course's kernel and language metadata."""
     nb = nbformat.v4.new_notebook()

@@ -517,6 +517,20 @@ def feedback(a: Assignment, student: str) -> tuple[str, list[str]]:
     return "", withheld
 
 
+def refresh_feedback(course: Path, chapter: str, log=print) -> tuple[list[str], list[str]]:
+    """Rewrite the feedback of every graded student of ``chapter`` from the gradebook as it is now (after
+    manual grading in the formgrader, say), with the same redaction as ``autograde``; nothing is executed.
+    Return (students whose feedback was rewritten, problems)."""
+    a = prepare(course, chapter, Options(sandbox=False), log)
+    done, problems = [], []
+    for marker in sorted((a.scratch / "done").glob("*.json")):
+        failed, withheld = feedback(a, marker.stem)
+        problems += [f"{marker.stem}: {failed}"] if failed else []
+        problems += [f"{marker.stem}: feedback withheld (it contained hidden-test text): {w}" for w in withheld]
+        done += [] if failed else [marker.stem]
+    return done, problems
+
+
 def _hidden_secret(db: Path, chapter: str, released: dict[str, nbformat.NotebookNode]) -> set[str]:
     """The hidden-test lines that are secret: minus any line the student copies show (a lesson's
     ``with torch.no_grad():`` is no secret, and a feedback page that quotes it leaks nothing)."""

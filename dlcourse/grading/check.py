@@ -8,6 +8,15 @@ cell) and adds what a student needs before submitting: one line per exercise wit
 tests' result, the points at stake, the assertion message of a failure, and a reminder that hidden
 tests run only at grading time. Nothing is written: no gradebook, no change to the notebook.
 
+Per exercise it also says what kind of exercise it is and what the hidden tests will additionally
+try, in words (``catalog.CATALOG``): the visible tests cover every case the prompt specifies, the
+hidden ones add new inputs. An answer graded by hand (an "explain" cell) is listed as such, with a
+reminder when it is still empty.
+
+Time: a cell may run ``timeout`` seconds (300 by default, so a busy laptop never fails an honest
+notebook); grading allows ``GRADING_CELL_SECONDS`` per cell on an unloaded machine, so a cell slower
+than that is named, with its time, as a warning rather than a failure.
+
 Exercise cells follow the course's convention (``dlcourse.grading.authoring``): test cells
 ``<stem>-visible`` and ``<stem>-hidden`` belong to the exercise ``<stem>``.
 """
@@ -19,6 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dlcourse.grading.authoring import HIDDEN, VISIBLE, exercise_of
+from dlcourse.grading.catalog import CATALOG, EXPLAIN, KINDS
+
+DEFAULT_TIMEOUT = 300          # seconds per cell for the self-check
+GRADING_CELL_SECONDS = 60      # what grading allows per cell (dlcourse autograde --cell-timeout, nbgrader_config.py)
 
 
 @dataclass
@@ -30,6 +43,18 @@ class Exercise:
     hidden_points: float = 0.0
     passed: bool | None = None          # visible tests passed; None: the exercise has no visible test cell
     message: str = ""                   # why the visible tests failed
+    manual_points: float = 0.0          # points of answers graded by hand (an "explain" cell)
+    answered: bool = True               # the hand-graded answer is no longer the empty template
+
+    @property
+    def kind(self) -> str:
+        entry = CATALOG.get(self.stem)
+        return KINDS[entry.kind] if entry else ""
+
+    @property
+    def hidden(self) -> str:
+        entry = CATALOG.get(self.stem)
+        return entry.hidden if entry else ""
 
 
 @dataclass
@@ -39,6 +64,13 @@ class CheckReport:
     changed: list[str] = field(default_factory=list)        # test cells edited since release (grade ids)
     type_changed: list[str] = field(default_factory=list)   # cells whose type was changed (grade ids)
     error: str = ""                                          # the notebook could not run to the end
+    cell_seconds: list[float | None] = field(default_factory=list)   # per code cell, in order (None: not run)
+    seconds: float = 0.0                                      # time the run took
+
+    @property
+    def slow(self) -> list[tuple[int, float]]:
+        """(code cell number from 1, seconds) of the cells slower than grading allows."""
+        return [(n, t) for n, t in enumerate(self.cell_seconds, 1) if t is not None and t > GRADING_CELL_SECONDS]
 
     @property
     def ok(self) -> bool:
@@ -68,7 +100,20 @@ def _message(cell, timeout: int) -> str:
     return "the tests did not pass"
 
 
-def check_notebook(path: Path, timeout: int = 60) -> CheckReport:
+def _seconds(cell) -> float | None:
+    """How long a code cell ran, from the timing nbclient records in its metadata."""
+    from datetime import datetime
+
+    timing = cell.get("metadata", {}).get("execution", {})
+    start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+    try:
+        return (datetime.fromisoformat(end.replace("Z", "+00:00"))
+                - datetime.fromisoformat(start.replace("Z", "+00:00"))).total_seconds()
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def check_notebook(path: Path, timeout: int = DEFAULT_TIMEOUT) -> CheckReport:
     """Execute a copy of ``path`` in its folder (as ``nbgrader validate`` does) and report per exercise.
 
     Raises ``FileNotFoundError`` or ``ValueError`` (unreadable or non-notebook JSON) with the file's name.
@@ -87,10 +132,12 @@ def check_notebook(path: Path, timeout: int = 60) -> CheckReport:
         raise ValueError(f"{path}: not a readable notebook ({type(exc).__name__}: {exc}); "
                          "restore it from your last saved copy or fetch the assignment again") from exc
 
-    validator = Validator(config=Config({"Execute": {"timeout": timeout}}))
+    import time
+
+    validator = Validator(config=Config({"Execute": {"timeout": timeout, "record_timing": True}}))
     report = CheckReport(path)
     report.type_changed = [c.metadata.nbgrader.get("grade_id", "?") for c in validator._get_type_changed_cells(nb)]
-    cwd = os.getcwd()
+    cwd, start = os.getcwd(), time.perf_counter()
     try:
         os.chdir(path.parent)
         executed = validator._preprocess(nb)
@@ -98,7 +145,9 @@ def check_notebook(path: Path, timeout: int = 60) -> CheckReport:
         report.error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
         executed = nb
     finally:
+        report.seconds = time.perf_counter() - start
         os.chdir(cwd)
+    report.cell_seconds = [_seconds(c) for c in executed.cells if c.cell_type == "code"]
     report.changed = [c.metadata.nbgrader.get("grade_id", "?") for c in validator._get_changed_cells(executed)]
 
     by_stem: dict[str, Exercise] = {}
@@ -108,6 +157,10 @@ def check_notebook(path: Path, timeout: int = 60) -> CheckReport:
         stem, kind = _stem(cell.metadata.nbgrader.get("grade_id", "?"))
         ex = by_stem.setdefault(stem, Exercise(stem))
         points = float(cell.metadata.nbgrader.get("points", 0))
+        if utils.is_solution(cell):      # an answer graded by hand: nothing to run
+            ex.manual_points += points
+            ex.answered = utils.determine_grade(cell, validator.log)[0] is None   # 0: still the template
+            continue
         if kind == HIDDEN:
             ex.hidden_points += points
             continue
@@ -125,18 +178,26 @@ def format_report(report: CheckReport) -> str:
     """The report as the student reads it in a terminal."""
     lines = [f"{report.notebook}"]
     width = max([len(e.stem) for e in report.exercises] + [8])
+    pad = " " * (width + 2)
     for e in report.exercises:
+        kind = f"  [{e.kind}]" if e.kind else ""
+        if e.manual_points:
+            state = "answered" if e.answered else "NOT ANSWERED YET"
+            lines.append(f"  {e.stem:<{width}}  {state}: graded by hand, {e.manual_points:g} points{kind}")
+            continue
         total = e.visible_points + e.hidden_points
         if e.passed is None:
             status = "no visible tests"
         else:
             status = "PASS" if e.passed else "FAIL"
         lines.append(f"  {e.stem:<{width}}  {status:<4}  visible {e.visible_points:g} + hidden {e.hidden_points:g}"
-                     f" = {total:g} points")
+                     f" = {total:g} points{kind}")
         if e.passed is False:
-            lines.append(f"  {'':<{width}}        {e.message}")
+            lines.append(f"{pad}      {e.message}")
+        if e.hidden_points and e.hidden:
+            lines.append(f"{pad}      hidden tests also try: {e.hidden}")
     passed = [e for e in report.exercises if e.passed]
-    with_tests = [e for e in report.exercises if e.passed is not None]
+    with_tests = [e for e in report.exercises if e.passed is not None and not e.manual_points]
     visible = sum(e.visible_points for e in passed)
     lines.append(f"Visible tests pass for {len(passed)} of {len(with_tests)} exercises "
                  f"({visible:g} of {sum(e.visible_points for e in with_tests):g} visible points).")
@@ -144,6 +205,14 @@ def format_report(report: CheckReport) -> str:
     if hidden:
         lines.append(f"Hidden tests worth {hidden:g} more points run only when your notebook is graded: "
                      "passing the visible tests does not guarantee them.")
+    manual = [e for e in report.exercises if e.manual_points]
+    if manual:
+        lines.append(f"{sum(e.manual_points for e in manual):g} points are graded by hand after submission"
+                     + ("; still to answer: " + ", ".join(e.stem for e in manual if not e.answered)
+                        if any(not e.answered for e in manual) else "") + ".")
+    for number, seconds in report.slow:
+        lines.append(f"Code cell {number} ran {seconds:.0f} s; grading allows {GRADING_CELL_SECONDS} s per cell on "
+                     "an unloaded machine. If the cell runs your code, make it faster.")
     if report.changed:
         lines.append("Test cells you edited: " + ", ".join(report.changed)
                      + ". Grading restores the original tests, so your edits will not count.")
