@@ -37,21 +37,50 @@ class Entry:
 CATALOG: dict[str, Entry] = {
     # ========== Chapter 01-basics ==========
     # 01-basics/01-network-structure
-    'structure-dense-forward': Entry(IMPLEMENT, hidden=''),
+    'structure-dense-forward': Entry(IMPLEMENT, hidden=(
+        "other layer sizes in float64, from a single neuron with one input to a batch of sixteen, each "
+        "checked for its shape and for its values against PyTorch's sigmoid of the same layer to float64 "
+        "precision.")),
     'structure-softmax': Entry(IMPLEMENT, hidden=''),
-    'structure-count-parameters': Entry(IMPLEMENT, hidden=''),
+    'structure-count-parameters': Entry(IMPLEMENT, hidden=(
+        "more architectures, from a single layer to four layers and up to several hundred inputs, each "
+        "counted against the parameters of the matching dlcourse MLP.")),
     # 01-basics/02-activations
-    'activations-derivatives': Entry(IMPLEMENT, hidden=''),
-    'activations-grad-norms': Entry(IMPLEMENT, hidden=''),
-    'activations-leaky-relu': Entry(IMPLEMENT, hidden=''),
+    'activations-derivatives': Entry(IMPLEMENT, hidden=(
+        "random float64 tensors of other shapes (1-D and 3-D) with inputs up to ten thousand in size, against"
+        " autograd of PyTorch's sigmoid and tanh, checking dtype, finiteness and the [0, 1/4] range, plus "
+        "huge inputs in float32.")),
+    'activations-grad-norms': Entry(IMPLEMENT, hidden=(
+        "another float64 Sequential mixing both kinds of linear layer, with stale gradients left in every "
+        "parameter and a second call, and a ten-layer sigmoid MLP whose first-layer norm must be far below "
+        "its last one's.")),
+    'activations-leaky-relu': Entry(IMPLEMENT, hidden=(
+        "random float64 tensors of three shapes with several slopes, values and autograd gradients against "
+        "PyTorch's leaky_relu, the dtype, and the input left unchanged.")),
     # 01-basics/03-losses
-    'losses-mse': Entry(IMPLEMENT, hidden=''),
-    'losses-cross-entropy': Entry(IMPLEMENT, hidden=''),
-    'losses-bce': Entry(IMPLEMENT, hidden=''),
+    'losses-mse': Entry(IMPLEMENT, hidden=(
+        "random float64 inputs of 1-D, 2-D and 3-D shapes with each reduction, values and gradients for both "
+        "arguments against PyTorch's mse_loss, and more pairs of mismatched shapes that must raise "
+        "ValueError.")),
+    'losses-cross-entropy': Entry(IMPLEMENT, hidden=(
+        "random float64 logits of several batch and class sizes, including a single sample and logits of "
+        "magnitude 1000, values and gradients against PyTorch's cross_entropy, and rows of extreme logits.")),
+    'losses-bce': Entry(IMPLEMENT, hidden=(
+        "random float64 logits of 1-D to 3-D shapes with soft targets, and logits of magnitude 100 and 1000 "
+        "in float32 and float64, values and gradients against PyTorch's binary_cross_entropy_with_logits.")),
     # 01-basics/04-regularization
-    'regularization-l1-l2-penalty': Entry(IMPLEMENT, hidden=''),
-    'regularization-sgd-step-l2': Entry(IMPLEMENT, hidden=''),
-    'regularization-sparsity': Entry(IMPLEMENT, hidden=''),
+    'regularization-l1-l2-penalty': Entry(IMPLEMENT, hidden=(
+        "a Sequential of random linear layers and a layer norm (value, gradients of weights and biases, "
+        "default strengths), a float64 model with a convolution, and agreement with dlcourse's l1_penalty and"
+        " l2_penalty on an MLP.")),
+    'regularization-sgd-step-l2': Entry(IMPLEMENT, hidden=(
+        "a small ReLU network with real cross-entropy gradients, in float32 and float64, stepped through "
+        "model.parameters() and compared with PyTorch's SGD with weight decay 2 * lam, gradients left "
+        "unchanged, and a pure decay step with a zero gradient.")),
+    'regularization-sparsity': Entry(IMPLEMENT, hidden=(
+        "two layers of different sizes pooled together, weights exactly at tol, and a float64 model with a "
+        "convolution and a layer norm at several thresholds, including one so large that every weight counts "
+        "and one so small that none does.")),
     # ---------------------------------------- end of 01-basics
 
     # ========== Chapter 02-model-types ==========
