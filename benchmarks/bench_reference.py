@@ -8,7 +8,9 @@ enforced in unit tests; exit status 1 when one is missed, so the script can gate
 - "elementwise" (relu, sigmoid, tanh, bce_with_logits) within 20x: each is a chain of 3 to 8
   memory-bound elementwise kernels, forward and backward, where the built-in runs one fused kernel;
 - "reduction" (softmax, log_softmax, mse_loss, cross_entropy) within 6x;
-- "layer" (Linear, MLP) within 1.5x: the matrix product dominates, so ours must cost about the same.
+- "layer" (Linear, MLP) within 1.5x: the matrix product dominates, so ours must cost about the same;
+- "check" (numerical_gradient of a 16 x 32 weight) within 2x of ``torch.autograd.gradcheck``, which computes
+  the same central differences (plus one backward pass to compare with).
 On CUDA the ratios are printed without targets (launch overhead dominates at these sizes).
 """
 
@@ -26,7 +28,7 @@ from torch import nn
 
 import dlcourse.nn as dnn
 
-TARGETS = {"elementwise": 20.0, "reduction": 6.0, "layer": 1.5}
+TARGETS = {"elementwise": 20.0, "reduction": 6.0, "layer": 1.5, "check": 2.0}
 Case = tuple[str, str, Callable[[], None], Callable[[], None]]  # (name, kind, ours, built-in)
 
 
@@ -77,6 +79,17 @@ def cases(device: torch.device) -> list[Case]:
     mlp = dnn.MLP(1024, [512, 512], 10).to(device)
     seq = nn.Sequential(nn.Linear(1024, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10)).to(device)
     out.append(("MLP", "layer", _fwd_bwd(mlp, x), _fwd_bwd(seq, x)))
+    if device.type == "cpu":
+        from dlcourse.gradcheck import numerical_gradient
+
+        xs = torch.randn(8, 32, generator=g, dtype=torch.float64)
+        W = torch.randn(16, 32, generator=g, dtype=torch.float64)
+
+        def loss(w):
+            return torch.tanh(xs @ w.T).pow(2).sum()
+
+        out.append(("numerical_grad", "check", lambda: numerical_gradient(loss, W),
+                    lambda: torch.autograd.gradcheck(loss, (W.clone().requires_grad_(),))))
     return out
 
 
