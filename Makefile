@@ -72,6 +72,7 @@ notebooks: install
 
 release: install
 	$(BIN)/python -m dlcourse.grading.notebooks release
+	$(BIN)/python -m dlcourse.grading.catalog
 
 benchmarks: install
 	$(BIN)/python benchmarks/bench_reference.py

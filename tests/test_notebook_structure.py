@@ -96,3 +96,48 @@ def test_one_title_and_executed(path: Path):
 def test_no_stored_widget_state(path: Path):
     assert "widgets" not in nbformat.read(path, as_version=4).metadata, \
         f"{path.name} stores widget state: its book page would load require.js from a CDN; drop metadata.widgets"
+
+
+def test_chapter_pages_list_their_exercises():
+    """Each chapter page's exercise table is the one the notebooks give (python -m dlcourse.grading.catalog)."""
+    from dlcourse.grading.catalog import exercise_table
+    from dlcourse.grading.notebooks import chapters
+
+    for chapter in chapters():
+        page = (ROOT / "book" / "chapters" / f"{chapter}.md").read_text(encoding="utf-8")
+        assert exercise_table(ROOT / "solutions" / chapter) in page, \
+            f"book/chapters/{chapter}.md: exercise table out of date; run python -m dlcourse.grading.catalog"
+
+
+def test_the_catalog_describes_every_exercise():
+    """Every exercise has a kind and, when it has hidden tests, a sentence on what they try; and the reverse."""
+    from dlcourse.grading.catalog import CATALOG, EXPLAIN, KINDS
+
+    found: dict[str, tuple[bool, bool]] = {}       # stem -> (graded by hand, has hidden tests)
+    for path in NOTEBOOKS:
+        for stem, parts in _exercises(nbformat.read(path, as_version=4)).items():
+            found[stem] = (bool(parts.get("solution", {}).get("grade")), "hidden" in parts)
+    assert set(found) == set(CATALOG), (f"exercises without a catalog entry: {sorted(set(found) - set(CATALOG))}; "
+                                        f"entries without an exercise: {sorted(set(CATALOG) - set(found))}")
+    for stem, (by_hand, hidden) in found.items():
+        entry = CATALOG[stem]
+        assert entry.kind in KINDS, f"{stem}: unknown kind {entry.kind!r}"
+        assert by_hand == (entry.kind == EXPLAIN), f"{stem}: graded by hand exactly when its kind is explain"
+        if hidden:
+            assert len(entry.hidden.split()) >= 6, f"{stem}: say in words what the hidden tests try"
+        else:
+            assert not entry.hidden, f"{stem}: no hidden tests, so nothing to describe"
+
+
+def test_each_chapter_has_exercises_of_every_kind():
+    """Beyond implementing formulas: at least four exercises of other kinds per chapter, among them a backward
+    pass by hand, a model trained to a target, a bug to find, a prediction and an answer graded by hand."""
+    from dlcourse.grading.catalog import BUG, CATALOG, EXPLAIN, GRADIENT, IMPLEMENT, PREDICT, TRAIN
+    from dlcourse.grading.notebooks import chapters
+
+    for chapter in chapters():
+        kinds = [CATALOG[stem].kind for path in (ROOT / "solutions" / chapter).glob("*.ipynb")
+                 for stem in _exercises(nbformat.read(path, as_version=4)) if stem in CATALOG]
+        assert sum(k != IMPLEMENT for k in kinds) >= 4, f"{chapter}: kinds {kinds}"
+        missing = {GRADIENT, TRAIN, BUG, PREDICT, EXPLAIN} - set(kinds)
+        assert not missing, f"{chapter}: no exercise of kind {sorted(missing)}"
