@@ -85,25 +85,59 @@ CATALOG: dict[str, Entry] = {
 
     # ========== Chapter 02-model-types ==========
     # 02-model-types/01-fnn
-    'fnn-forward': Entry(IMPLEMENT, hidden=''),
+    'fnn-forward': Entry(IMPLEMENT, hidden=(
+        "networks of several depths, from no hidden layer to three, with ReLU, tanh and sigmoid, on float64 inputs"
+        " with zero to two batch dimensions, compared with dlcourse's MLP in values and in the gradients for the "
+        "input and every weight and bias.")),
     'fnn-count': Entry(IMPLEMENT, hidden=''),
-    'fnn-shift': Entry(IMPLEMENT, hidden=''),
+    'fnn-shift': Entry(IMPLEMENT, hidden=(
+        "every shift across the whole image in both directions, compared with a pixel-by-pixel reference, on "
+        "random square and non-square batches with and without a channel dimension in float32 and float64, plus "
+        "the zero shift, shifts larger than the image and an untouched input.")),
     # 02-model-types/02-cnn
-    'cnn-conv2d': Entry(IMPLEMENT, hidden=''),
-    'cnn-shape': Entry(IMPLEMENT, hidden=''),
-    'cnn-maxpool': Entry(IMPLEMENT, hidden=''),
+    'cnn-conv2d': Entry(IMPLEMENT, hidden=(
+        "random float64 images and filters of several sizes, non-square images and a filter as large as the image "
+        "included, compared with PyTorch's convolution in values and in the gradients for the image and the "
+        "filter.")),
+    'cnn-shape': Entry(IMPLEMENT, hidden=(
+        "many random configurations (non-square inputs, strides that do not divide the size evenly, filters as "
+        "large as the padded input) compared with the shape PyTorch's convolution produces, and the types of the "
+        "result.")),
+    'cnn-maxpool': Entry(IMPLEMENT, hidden=(
+        "random float64 batches of several shapes (more channels, non-square images, window sizes from 1 to 4) "
+        "compared with PyTorch's max pooling in values and gradients.")),
     # 02-model-types/03-rnn
-    'rnn-forward': Entry(IMPLEMENT, hidden=''),
-    'rnn-lstm-step': Entry(IMPLEMENT, hidden=''),
-    'rnn-windows': Entry(IMPLEMENT, hidden=''),
+    'rnn-forward': Entry(IMPLEMENT, hidden=(
+        "new random float64 sequences of several sizes, a single time step and a batch of one included, compared "
+        "with PyTorch's RNN in the outputs, the final state and the gradients for the inputs, the initial state "
+        "and every parameter.")),
+    'rnn-lstm-step': Entry(IMPLEMENT, hidden=(
+        "new random float64 inputs of several sizes, down to one sample and one input feature, compared with "
+        "PyTorch's LSTMCell in both states and in the gradients for every input and parameter.")),
+    'rnn-windows': Entry(IMPLEMENT, hidden=(
+        "a longer random float64 series cut with short, medium and the longest possible windows, compared with "
+        "PyTorch's unfold, a tiny series with a single window, and the ValueError for a series as long as the "
+        "window and a shorter one.")),
     # 02-model-types/04-gan
     'gan-discriminator-loss': Entry(IMPLEMENT, hidden=''),
     'gan-generator-loss': Entry(IMPLEMENT, hidden=''),
-    'gan-modes-covered': Entry(IMPLEMENT, hidden=''),
+    'gan-modes-covered': Entry(IMPLEMENT, hidden=(
+        "points placed around none, some or all of a ring of centres mixed with far-away points, thousands of "
+        "points on one centre, points just outside the radius, one sample between two close centres, 3-D centres "
+        "and an empty set of samples, mostly in float64.")),
     # 02-model-types/05-transformer
-    'transformer-attention': Entry(IMPLEMENT, hidden=''),
-    'transformer-causal-mask': Entry(IMPLEMENT, hidden=''),
-    'transformer-heads': Entry(IMPLEMENT, hidden=''),
+    'transformer-attention': Entry(IMPLEMENT, hidden=(
+        "new random float64 inputs with up to three batch dimensions, queries and keys of different lengths, full "
+        "and broadcast random masks, compared with PyTorch's scaled dot-product attention in values and gradients,"
+        " plus very large scores and a mask that lets each query see only its own key.")),
+    'transformer-causal-mask': Entry(IMPLEMENT, hidden=(
+        "other sizes, a single position included, compared with a lower-triangular mask and, inside PyTorch's "
+        "scaled dot-product attention, with its built-in causal option, and a mask created on an explicit CPU "
+        "device.")),
+    'transformer-heads': Entry(IMPLEMENT, hidden=(
+        "new float64 shapes, one head and as many heads as features included, for both round trips, the "
+        "ValueError, and a dlcourse MultiHeadAttention whose output is rebuilt from its weights with your split "
+        "and merge.")),
     # ---------------------------------------- end of 02-model-types
 
     # ========== Chapter 03-training ==========

@@ -1,4 +1,391 @@
 """Plausible wrong answers for this chapter's exercises (see ``tests/wrong_answers/__init__.py``)."""
 
+import torch
+
 WRONG: dict[str, list[tuple[str, str]]] = {
+    # ------------------------------------------------------------------ 01-fnn
+    'fnn-forward': [
+        ("hard-codes ReLU between layers, ignoring the activation argument", '''
+def mlp_forward(x, weights, biases, activation):
+    h = x
+    for i, (W, b) in enumerate(zip(weights, biases)):
+        h = h @ W.T + b
+        if i < len(weights) - 1:
+            h = torch.relu(h)
+    return h
+'''),
+        ("flattens the input to (batch, n_0) and never restores the leading dimensions", '''
+def mlp_forward(x, weights, biases, activation):
+    h = x.reshape(-1, x.shape[-1])
+    for i, (W, b) in enumerate(zip(weights, biases)):
+        h = h @ W.T + b
+        if i < len(weights) - 1:
+            h = activation(h)
+    return h
+'''),
+        ("always applies the activation after the first layer, even when it is the only (output) layer", '''
+def mlp_forward(x, weights, biases, activation):
+    h = activation(x @ weights[0].T + biases[0])
+    for i in range(1, len(weights)):
+        h = h @ weights[i].T + biases[i]
+        if i < len(weights) - 1:
+            h = activation(h)
+    return h
+'''),
+        ("runs the forward pass under torch.no_grad(), so nothing is differentiable", '''
+def mlp_forward(x, weights, biases, activation):
+    with torch.no_grad():
+        h = x
+        for i, (W, b) in enumerate(zip(weights, biases)):
+            h = h @ W.T + b
+            if i < len(weights) - 1:
+                h = activation(h)
+    return h
+'''),
+    ],
+    'fnn-shift': [
+        ("assumes square images: uses the width for both axes", '''
+def shift_images(images, dx, dy):
+    n = images.shape[-1]
+    out = torch.zeros_like(images)
+    if abs(dx) >= n or abs(dy) >= n:
+        return out
+    out[..., max(dy, 0):n + min(dy, 0), max(dx, 0):n + min(dx, 0)] = \\
+        images[..., max(-dy, 0):n - max(dy, 0), max(-dx, 0):n - max(dx, 0)]
+    return out
+'''),
+        ("torch.roll, then zeroes the wrapped columns but forgets the wrapped rows", '''
+def shift_images(images, dx, dy):
+    out = torch.roll(images, shifts=(dy, dx), dims=(-2, -1))
+    if dx > 0:
+        out[..., :dx] = 0
+    elif dx < 0:
+        out[..., dx:] = 0
+    return out
+'''),
+        ("no guard for shifts larger than the image: the slices no longer match", '''
+def shift_images(images, dx, dy):
+    H, W = images.shape[-2:]
+    out = torch.zeros_like(images)
+    out[..., max(dy, 0):H + min(dy, 0), max(dx, 0):W + min(dx, 0)] = \\
+        images[..., max(-dy, 0):H - max(dy, 0), max(-dx, 0):W - max(dx, 0)]
+    return out
+'''),
+        ("builds the output with torch.zeros(shape): always float32", '''
+def shift_images(images, dx, dy):
+    H, W = images.shape[-2:]
+    out = torch.zeros(images.shape)
+    if abs(dx) >= W or abs(dy) >= H:
+        return out
+    out[..., max(dy, 0):H + min(dy, 0), max(dx, 0):W + min(dx, 0)] = \\
+        images[..., max(-dy, 0):H - max(dy, 0), max(-dx, 0):W - max(dx, 0)]
+    return out
+'''),
+        ("shifts in place: writes into images itself", '''
+def shift_images(images, dx, dy):
+    H, W = images.shape[-2:]
+    src = images.clone()
+    images.zero_()
+    if abs(dx) >= W or abs(dy) >= H:
+        return images
+    images[..., max(dy, 0):H + min(dy, 0), max(dx, 0):W + min(dx, 0)] = \\
+        src[..., max(-dy, 0):H - max(dy, 0), max(-dx, 0):W - max(dx, 0)]
+    return images
+'''),
+    ],
+    # ------------------------------------------------------------------ 02-cnn
+    'cnn-conv2d': [
+        ("fills a torch.zeros buffer: the output is always float32", '''
+def conv2d_single(x, w):
+    k = w.shape[0]
+    H_out, W_out = x.shape[0] - k + 1, x.shape[1] - k + 1
+    y = torch.zeros(H_out, W_out)
+    for i in range(H_out):
+        for j in range(W_out):
+            y[i, j] = (w * x[i:i + k, j:j + k]).sum()
+    return y
+'''),
+        ("collects .item() values into a new tensor: right values and dtype, but no gradient", '''
+def conv2d_single(x, w):
+    k = w.shape[0]
+    H_out, W_out = x.shape[0] - k + 1, x.shape[1] - k + 1
+    vals = [[(w * x[i:i + k, j:j + k]).sum().item() for j in range(W_out)] for i in range(H_out)]
+    return torch.tensor(vals, dtype=x.dtype)
+'''),
+        ("flips the filter (true convolution instead of cross-correlation)", '''
+def conv2d_single(x, w):
+    k = w.shape[0]
+    wf = w.flip(0, 1)
+    H_out, W_out = x.shape[0] - k + 1, x.shape[1] - k + 1
+    rows = [torch.stack([(wf * x[i:i + k, j:j + k]).sum() for j in range(W_out)]) for i in range(H_out)]
+    return torch.stack(rows)
+'''),
+    ],
+    'cnn-shape': [
+        ("(n - k + 1) // stride: divides the stride-1 count instead of the steps", '''
+def conv_output_shape(h, w, k, stride, padding):
+    return (h + 2 * padding - k + 1) // stride, (w + 2 * padding - k + 1) // stride
+'''),
+        ("adds the padding to the output instead of to the input", '''
+def conv_output_shape(h, w, k, stride, padding):
+    return (h - k) // stride + 1 + 2 * padding, (w - k) // stride + 1 + 2 * padding
+'''),
+        ("counts the padding once (one side only)", '''
+def conv_output_shape(h, w, k, stride, padding):
+    return (h + padding - k) // stride + 1, (w + padding - k) // stride + 1
+'''),
+    ],
+    'cnn-maxpool': [
+        ("assumes square images: H / k blocks along both axes", '''
+def max_pool2d_exercise(x, k):
+    B, C, H, W = x.shape
+    n = H // k
+    return x.reshape(B, C, n, k, n, k).amax(dim=(3, 5))
+'''),
+        ("hard-codes 2x2 windows, ignoring k", '''
+def max_pool2d_exercise(x, k):
+    B, C, H, W = x.shape
+    return x.reshape(B, C, H // 2, 2, W // 2, 2).amax(dim=(3, 5))
+'''),
+        ("reshapes to (B, C, H/k, W/k, k, k): the blocks mix rows and columns", '''
+def max_pool2d_exercise(x, k):
+    B, C, H, W = x.shape
+    return x.reshape(B, C, H // k, W // k, k, k).amax(dim=(4, 5))
+'''),
+    ],
+    # ------------------------------------------------------------------ 03-rnn
+    'rnn-forward': [
+        ("feeds h0 to every step instead of the previous hidden state", '''
+def rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
+    outputs = []
+    for t in range(x.shape[0]):
+        h_t = torch.tanh(x[t] @ W_ih.T + b_ih + h0 @ W_hh.T + b_hh)
+        outputs.append(h_t)
+    return torch.stack(outputs), h_t
+'''),
+        ("detaches the hidden state at every step (truncated backpropagation)", '''
+def rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
+    h, outputs = h0, []
+    for x_t in x:
+        h = torch.tanh(x_t @ W_ih.T + b_ih + h @ W_hh.T + b_hh)
+        outputs.append(h)
+        h = h.detach()
+    return torch.stack(outputs), h
+'''),
+        ("preallocates outputs with torch.zeros(T, B, H): always float32", '''
+def rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
+    T, B = x.shape[:2]
+    outputs = torch.zeros(T, B, h0.shape[1])
+    h = h0
+    for t in range(T):
+        h = torch.tanh(x[t] @ W_ih.T + b_ih + h @ W_hh.T + b_hh)
+        outputs[t] = h
+    return outputs, h
+'''),
+        ("returns the states before each step: h_0 .. h_{T-1}", '''
+def rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
+    h, outputs = h0, []
+    for x_t in x:
+        outputs.append(h)
+        h = torch.tanh(x_t @ W_ih.T + b_ih + h @ W_hh.T + b_hh)
+    return torch.stack(outputs), h
+'''),
+    ],
+    'rnn-lstm-step': [
+        ("gates in the order i, f, o, g instead of torch's i, f, g, o", '''
+def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh):
+    a_i, a_f, a_o, a_g = (x @ W_ih.T + b_ih + h @ W_hh.T + b_hh).chunk(4, dim=-1)
+    c_t = torch.sigmoid(a_f) * c + torch.sigmoid(a_i) * torch.tanh(a_g)
+    h_t = torch.sigmoid(a_o) * torch.tanh(c_t)
+    return h_t, c_t
+'''),
+        ("h_t from the old cell state c instead of c_t", '''
+def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh):
+    a_i, a_f, a_g, a_o = (x @ W_ih.T + b_ih + h @ W_hh.T + b_hh).chunk(4, dim=-1)
+    c_t = torch.sigmoid(a_f) * c + torch.sigmoid(a_i) * torch.tanh(a_g)
+    h_t = torch.sigmoid(a_o) * torch.tanh(c)
+    return h_t, c_t
+'''),
+        ("detaches the previous cell state (truncated backpropagation inside the step)", '''
+def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh):
+    a_i, a_f, a_g, a_o = (x @ W_ih.T + b_ih + h @ W_hh.T + b_hh).chunk(4, dim=-1)
+    c_t = torch.sigmoid(a_f) * c.detach() + torch.sigmoid(a_i) * torch.tanh(a_g)
+    h_t = torch.sigmoid(a_o) * torch.tanh(c_t)
+    return h_t, c_t
+'''),
+        ("adds only b_ih, forgetting b_hh", '''
+def lstm_step(x, h, c, W_ih, W_hh, b_ih, b_hh):
+    a_i, a_f, a_g, a_o = (x @ W_ih.T + h @ W_hh.T + b_ih).chunk(4, dim=-1)
+    c_t = torch.sigmoid(a_f) * c + torch.sigmoid(a_i) * torch.tanh(a_g)
+    h_t = torch.sigmoid(a_o) * torch.tanh(c_t)
+    return h_t, c_t
+'''),
+    ],
+    'rnn-windows': [
+        ("no ValueError: a too-short series reaches torch.stack([])", '''
+def make_windows(series, length):
+    X = torch.stack([series[s:s + length] for s in range(len(series) - length)])
+    return X.unsqueeze(-1), series[length:].unsqueeze(-1)
+'''),
+        ("raises only when N < L: N == L slips through", '''
+def make_windows(series, length):
+    if len(series) < length:
+        raise ValueError("series too short")
+    X = torch.stack([series[s:s + length] for s in range(len(series) - length)])
+    return X.unsqueeze(-1), series[length:].unsqueeze(-1)
+'''),
+        ("fills a torch.zeros buffer: always float32", '''
+def make_windows(series, length):
+    N = len(series)
+    if N <= length:
+        raise ValueError("series too short")
+    X = torch.zeros(N - length, length, 1)
+    y = torch.zeros(N - length, 1)
+    for s in range(N - length):
+        X[s, :, 0] = series[s:s + length]
+        y[s, 0] = series[s + length]
+    return X, y
+'''),
+        ("one window too many: the last target runs past the series", '''
+def make_windows(series, length):
+    if len(series) <= length:
+        raise ValueError("series too short")
+    X = torch.stack([series[s:s + length] for s in range(len(series) - length + 1)])
+    return X.unsqueeze(-1), series[length - 1:].unsqueeze(-1)
+'''),
+    ],
+    # ------------------------------------------------------------------ 04-gan
+    'gan-modes-covered': [
+        ("credits each sample only to its nearest centre (one sample cannot cover two centres)", '''
+def modes_covered(samples, centres, radius):
+    d = torch.cdist(samples, centres)
+    nearest = d.argmin(dim=1)
+    close = d.min(dim=1).values <= radius
+    return int(torch.unique(nearest[close]).numel())
+'''),
+        ("strict < radius: a sample exactly at the radius does not count", '''
+def modes_covered(samples, centres, radius):
+    return int((torch.cdist(samples, centres) < radius).any(dim=0).sum())
+'''),
+        ("min over the samples (the formula as written): fails on an empty set of samples", '''
+def modes_covered(samples, centres, radius):
+    return int((torch.cdist(samples, centres).min(dim=0).values <= radius).sum())
+'''),
+        ("hard-codes points in the plane (x and y only)", '''
+def modes_covered(samples, centres, radius):
+    dx = samples[:, None, 0] - centres[None, :, 0]
+    dy = samples[:, None, 1] - centres[None, :, 1]
+    return int(((dx ** 2 + dy ** 2).sqrt() <= radius).any(dim=0).sum())
+'''),
+    ],
+    # ------------------------------------------------------------------ 05-transformer
+    'transformer-attention': [
+        ("hand-written softmax without subtracting the row maximum: overflows on large scores", '''
+def attention(q, k, v, mask=None):
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+    if mask is not None:
+        scores = scores.masked_fill(~mask, torch.finfo(scores.dtype).min)
+    e = scores.exp()
+    return (e / e.sum(dim=-1, keepdim=True)) @ v
+'''),
+        ("divides the scores by D instead of sqrt(D)", '''
+def attention(q, k, v, mask=None):
+    scores = q @ k.transpose(-2, -1) / q.shape[-1]
+    if mask is not None:
+        scores = scores.masked_fill(~mask, torch.finfo(scores.dtype).min)
+    return torch.softmax(scores, dim=-1) @ v
+'''),
+        ("zeroes the masked weights after the softmax without renormalising", '''
+def attention(q, k, v, mask=None):
+    weights = torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1]), dim=-1)
+    if mask is not None:
+        weights = weights.masked_fill(~mask, 0.0)
+    return weights @ v
+'''),
+        ("boolean-index assignment scores[~mask]: breaks on a mask that only broadcasts", '''
+def attention(q, k, v, mask=None):
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+    if mask is not None:
+        scores[~mask] = torch.finfo(scores.dtype).min
+    return torch.softmax(scores, dim=-1) @ v
+'''),
+    ],
+    'transformer-causal-mask': [
+        # the visible test can see the device only where CUDA is missing (a tensor crosses to the judge as data)
+        *([("ignores the device argument", '''
+def causal_mask(T, device=None):
+    return torch.ones(T, T, dtype=torch.bool).tril()
+''')] if not torch.cuda.is_available() else []),
+        ("tril(diagonal=1): lets each query see one key ahead", '''
+def causal_mask(T, device=None):
+    return torch.ones(T, T, dtype=torch.bool, device=device).tril(diagonal=1)
+'''),
+        ("triu: the upper triangle (queries see the future)", '''
+def causal_mask(T, device=None):
+    return torch.ones(T, T, dtype=torch.bool, device=device).triu()
+'''),
+        ("an additive float mask (0 and -inf) instead of a boolean one", '''
+def causal_mask(T, device=None):
+    return torch.full((T, T), float("-inf"), device=device).triu(1)
+'''),
+    ],
+    'transformer-heads': [
+        ("no divisibility check: view raises a RuntimeError, not a ValueError", '''
+def split_heads(x, num_heads):
+    B, T, E = x.shape
+    return x.view(B, T, num_heads, E // num_heads).transpose(1, 2)
+
+
+def merge_heads(x):
+    B, H, T, D = x.shape
+    return x.transpose(1, 2).reshape(B, T, H * D)
+'''),
+        ("an assert instead of the ValueError", '''
+def split_heads(x, num_heads):
+    B, T, E = x.shape
+    assert E % num_heads == 0, "E must be a multiple of num_heads"
+    return x.view(B, T, num_heads, E // num_heads).transpose(1, 2)
+
+
+def merge_heads(x):
+    B, H, T, D = x.shape
+    return x.transpose(1, 2).reshape(B, T, H * D)
+'''),
+        ("merge_heads uses view after transpose: fails on a contiguous (B, H, T, D) input", '''
+def split_heads(x, num_heads):
+    B, T, E = x.shape
+    if E % num_heads:
+        raise ValueError(f"E={E} is not a multiple of num_heads={num_heads}")
+    return x.view(B, T, num_heads, E // num_heads).transpose(1, 2)
+
+
+def merge_heads(x):
+    B, H, T, D = x.shape
+    return x.transpose(1, 2).view(B, T, H * D)
+'''),
+        ("the ValueError does not name the sizes", '''
+def split_heads(x, num_heads):
+    B, T, E = x.shape
+    if E % num_heads:
+        raise ValueError("the embedding size must be a multiple of the number of heads")
+    return x.view(B, T, num_heads, E // num_heads).transpose(1, 2)
+
+
+def merge_heads(x):
+    B, H, T, D = x.shape
+    return x.transpose(1, 2).reshape(B, T, H * D)
+'''),
+        ("split_heads views (B, T, E) as (B, H, T, D) directly: heads mix positions and features", '''
+def split_heads(x, num_heads):
+    B, T, E = x.shape
+    if E % num_heads:
+        raise ValueError(f"E={E} is not a multiple of num_heads={num_heads}")
+    return x.reshape(B, num_heads, T, E // num_heads)
+
+
+def merge_heads(x):
+    B, H, T, D = x.shape
+    return x.reshape(B, T, H * D)
+'''),
+    ],
 }
