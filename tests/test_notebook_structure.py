@@ -11,12 +11,17 @@ from dlcourse.grading.notebooks import ROOT
 NOTEBOOKS = sorted((ROOT / "solutions").glob("*/*.ipynb"))
 
 
+def _hand_graded(meta: dict) -> bool:
+    """An answer graded by hand ("explain"): one markdown cell that is both the answer and its grade."""
+    return bool(meta.get("solution") and meta.get("grade"))
+
+
 def _exercises(nb) -> dict[str, dict[str, dict]]:
-    """{stem: {"solution"|"visible"|"hidden": nbgrader metadata}}."""
+    """{stem: {"solution"|"visible"|"hidden": nbgrader metadata}} of the autograded exercises."""
     found: dict[str, dict[str, dict]] = {}
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader")
-        if not meta:
+        if not meta or _hand_graded(meta):
             continue
         gid = meta["grade_id"]
         if meta.get("solution"):
@@ -46,6 +51,9 @@ def test_exercise_conventions(path: Path):
         if meta.get("solution") or meta.get("grade"):
             assert "remove-cell" in cell.metadata.get("tags", []), \
                 f"{path.name}: cell {meta['grade_id']} must be tagged remove-cell so the book hides it"
+        if _hand_graded(meta):
+            assert cell.cell_type == "markdown" and meta.get("points", 0) > 0, \
+                f"{path.name}: {meta['grade_id']}, graded by hand, must be a markdown answer with points"
         if meta.get("grade"):
             assert not any(o.get("name") == "stderr" or o.get("output_type") == "error" for o in cell.get("outputs", [])), \
                 f"{path.name}: test cell {meta['grade_id']} writes to stderr or fails; nbgrader would score it 0"
@@ -54,18 +62,25 @@ def test_exercise_conventions(path: Path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_stated_points_match_metadata(path: Path):
-    """'### Exercise N: ... (k points)' promises what the exercise's test cells are worth."""
+    """'### Exercise N: ... (k points)' promises what the exercise's test cells are worth; '(k points, graded by
+    hand)' what its hand-graded answer is worth."""
     nb = nbformat.read(path, as_version=4)
     exercises = _exercises(nb)
     stated = None
     for cell in nb.cells:
-        match = re.search(r"^###? Exercise .*\((\d+) points?\)", cell.source, re.M) if cell.cell_type == "markdown" else None
+        match = re.search(r"^###? Exercise .*\((\d+) points?(, graded by hand)?\)", cell.source, re.M) \
+            if cell.cell_type == "markdown" and not _hand_graded(cell.metadata.get("nbgrader", {})) else None
         if match:
-            stated = int(match.group(1))
+            stated, by_hand = int(match.group(1)), bool(match.group(2))
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution") and stated is not None:
-            parts = exercises[meta["grade_id"]]
-            actual = parts["visible"]["points"] + parts["hidden"]["points"]
+            assert by_hand == _hand_graded(meta), \
+                f"{path.name}: {meta['grade_id']} is {'' if by_hand else 'not '}announced as graded by hand"
+            if _hand_graded(meta):
+                actual = meta["points"]
+            else:
+                parts = exercises[meta["grade_id"]]
+                actual = parts["visible"]["points"] + parts["hidden"]["points"]
             assert actual == stated, f"{path.name}: {meta['grade_id']} is announced as {stated} points, worth {actual}"
             stated = None
 

@@ -41,7 +41,10 @@ CATALOG: dict[str, Entry] = {
         "other layer sizes in float64, from a single neuron with one input to a batch of sixteen, each "
         "checked for its shape and for its values against PyTorch's sigmoid of the same layer to float64 "
         "precision.")),
-    'structure-softmax': Entry(IMPLEMENT, hidden=''),
+    'structure-predict': Entry(PREDICT, hidden=(
+        "each prediction against the truth, computed by running a dlcourse MLP(64, [128], 10) on a batch of "
+        "32 random images, dlcourse's softmax on shifted random scores and its sigmoid on a wide grid: the "
+        "shapes and the choices exactly, the row sum to within 1e-6.")),
     'structure-count-parameters': Entry(IMPLEMENT, hidden=(
         "more architectures, from a single layer to four layers and up to several hundred inputs, each "
         "counted against the parameters of the matching dlcourse MLP.")),
@@ -50,10 +53,15 @@ CATALOG: dict[str, Entry] = {
         "random float64 tensors of other shapes (1-D and 3-D) with inputs up to ten thousand in size, against"
         " autograd of PyTorch's sigmoid and tanh, checking dtype, finiteness and the [0, 1/4] range, plus "
         "huge inputs in float32.")),
+    'activations-explain': Entry(EXPLAIN, hidden=''),
     'activations-grad-norms': Entry(IMPLEMENT, hidden=(
         "another float64 Sequential mixing both kinds of linear layer, with stale gradients left in every "
         "parameter and a second call, and a ten-layer sigmoid MLP whose first-layer norm must be far below "
         "its last one's.")),
+    'activations-backward': Entry(GRADIENT, hidden=(
+        "three other sizes in float64, from a single example with one output to a batch of sixteen "
+        "digit-sized inputs through 32 hidden units to 10 outputs, with inputs large enough to saturate tanh, "
+        "each of the four gradients compared with torch.autograd, and their shapes and dtype.")),
     'activations-leaky-relu': Entry(IMPLEMENT, hidden=(
         "random float64 tensors of three shapes with several slopes, values and autograd gradients against "
         "PyTorch's leaky_relu, the dtype, and the input left unchanged.")),
@@ -65,6 +73,10 @@ CATALOG: dict[str, Entry] = {
     'losses-cross-entropy': Entry(IMPLEMENT, hidden=(
         "random float64 logits of several batch and class sizes, including a single sample and logits of "
         "magnitude 1000, values and gradients against PyTorch's cross_entropy, and rows of extreme logits.")),
+    'losses-fix-training': Entry(BUG, hidden=(
+        "a float64 Sequential of torch.nn.Linear and Tanh layers on random data for six epochs at another "
+        "learning rate, and a wider dlcourse MLP on other digits for a single epoch, each compared with a "
+        "correct reference loop started from the same weights: every parameter and every recorded loss.")),
     'losses-bce': Entry(IMPLEMENT, hidden=(
         "random float64 logits of 1-D to 3-D shapes with soft targets, and logits of magnitude 100 and 1000 "
         "in float32 and float64, values and gradients against PyTorch's binary_cross_entropy_with_logits.")),
@@ -81,6 +93,9 @@ CATALOG: dict[str, Entry] = {
         "two layers of different sizes pooled together, weights exactly at tol, and a float64 model with a "
         "convolution and a layer norm at several thresholds, including one so large that every weight counts "
         "and one so small that none does.")),
+    'regularization-target': Entry(TRAIN, hidden=(
+        "another sample of 200 training digits, the returned model scored on the 360 digits of the test "
+        "split, which your function never sees, with the same accuracy threshold and time budget.")),
     # ---------------------------------------- end of 01-basics
 
     # ========== Chapter 02-model-types ==========

@@ -356,14 +356,11 @@ RULES: dict[str, Rule] = {
         allowed='NumPy @ (or np.dot), .T, broadcasting of b, and np.exp for the sigmoid',
         why=('F.linear / addmm / a Linear layer compute X W^T + b in one call, the whole layer the exercise asks'
              " to write as one matrix product (the notebook itself shows F.linear as 'the built-in')")),
-    'structure-softmax': Rule(
-        forbid=('torch:softmax', 'torch:Tensor.softmax', 'torch.nn.functional:softmax', 'torch.special:softmax',
-                'torch.nn:Softmax', 'torch:log_softmax', 'torch:Tensor.log_softmax', 'torch.nn.functional:log_softmax',
-                'torch.special:log_softmax', 'torch.nn:LogSoftmax', 'torch:logsumexp', 'torch:Tensor.logsumexp',
-                'torch.special:logsumexp', 'dlcourse.nn.activations:softmax', 'dlcourse.nn.activations:log_softmax'),
-        allowed='tensor arithmetic, torch.exp, amax (or max) and sum with keepdim=True',
-        why=("torch's and dlcourse's (log_)softmax are the stable softmax itself; exp(z - logsumexp(z)) gets the"
-             ' max-shifted normaliser, the overflow-proofing the exercise is about, for free')),
+    'structure-predict': Rule(
+        allowed=('literals written by reasoning, before running anything: numbers, tuples, True or False and '
+                 'the offered strings'),
+        why=('a prediction is a commitment made before the check: the answer cell holds literals only, and the '
+             'visible test looks at their form, never at their values')),
     'structure-count-parameters': Rule(
         forbid=('dlcourse.nn.linear:MLP', 'dlcourse.nn.linear:Linear', 'torch.nn:Linear', 'torch.nn:Module.parameters'),
         allowed='plain Python: zip over neighbouring sizes, integer * and +, sum',
@@ -382,6 +379,14 @@ RULES: dict[str, Rule] = {
                  ' torch.linalg.vector_norm) and .item()'),
         why=('no built-in does this in one call: nothing returns per-layer weight-gradient norms '
              '(clip_grad_norm_/get_total_norm give one total), and .backward() is part of the task')),
+    'activations-backward': Rule(
+        forbid=('dlcourse.nn:activations.tanh_grad', 'torch:ops.aten.tanh_backward'),
+        autograd=True,
+        allowed=('your tanh_grad from Exercise 1 (or 1 - h ** 2), torch.tanh, matrix products (@ and .T), sums '
+                 'over the batch and elementwise arithmetic'),
+        why=('the backward pass is the exercise: autograd (or torch.func.vjp) returns all four gradients at once; '
+             "dlcourse's tanh_grad and aten's tanh_backward are the reference derivative of tanh (the student's "
+             'own tanh_grad from Exercise 1 stays allowed)')),
     'activations-leaky-relu': Rule(
         forbid=('torch.nn.functional:leaky_relu', 'torch.nn.functional:leaky_relu_', 'torch.nn:LeakyReLU',
                 'torch.nn.functional:prelu', 'torch:prelu', 'torch:Tensor.prelu', 'torch.nn:PReLU',
@@ -403,6 +408,12 @@ RULES: dict[str, Rule] = {
         allowed='amax, exp, log, sum, gather (or indexing with arange) and mean',
         why=("F.cross_entropy and dlcourse's cross_entropy are the loss; log_softmax / logsumexp do the max-"
              "shifted log-sum-exp that the prompt calls 'the whole point'")),
+    'losses-fix-training': Rule(
+        forbid=('dlcourse.train:fit',),
+        allowed=('torch.optim.SGD (zero_grad and step), F.cross_entropy (or dnn.cross_entropy) on the logits, '
+                 '.backward() and .item() in a loop over the epochs'),
+        why=('dlcourse.train.fit is a correct training loop ready to use (a list holding one (X, y) batch makes '
+             'it full-batch gradient descent): the loop is the task')),
     'losses-bce': Rule(
         forbid=('torch.nn.functional:binary_cross_entropy_with_logits', 'torch:binary_cross_entropy_with_logits',
                 'torch.nn:BCEWithLogitsLoss', 'dlcourse.nn.losses:binary_cross_entropy_with_logits',
@@ -427,6 +438,12 @@ RULES: dict[str, Rule] = {
     'regularization-sparsity': Rule(
         allowed='model.parameters(), p.dim(), abs, comparison with tol, sum and numel',
         why='no built-in does this in one call'),
+    'regularization-target': Rule(
+        forbid=('dlcourse.data.digits:load_digits', 'sklearn.datasets:load_digits'),
+        allowed=('any model and training loop built from torch and dlcourse (dnn.MLP, torch.optim, '
+                 'dnn.l2_penalty, dropout), trained on the X_train and y_train it is given'),
+        why=('loading the digits inside the call would let the model learn from more than the 200 digits it is '
+             'given, the held-out test digits included')),
     # 02-model-types/01-fnn
     'fnn-forward': Rule(
         forbid=('dlcourse.nn.linear:MLP', 'dlcourse.nn.linear:MLP.forward', 'torch.func:functional_call',

@@ -24,6 +24,26 @@ def dense_forward(X, W, b):
     return 1.0 / (1.0 + np.exp(-(X @ W + b)))
 '''),
     ],
+    'structure-predict': [
+        ("writes the shapes as lists, as printed by .tolist()", '''
+predictions = {"hidden": [32, 128], "W2": [10, 128], "row_sum": 1.0, "shift": True, "sigmoid": "between 0 and 1"}
+'''),
+        ("writes the row sum as a string", '''
+predictions = {"hidden": (32, 128), "W2": (10, 128), "row_sum": "1", "shift": True, "sigmoid": "between 0 and 1"}
+'''),
+        ("leaves out the sigmoid question", '''
+predictions = {"hidden": (32, 128), "W2": (10, 128), "row_sum": 1.0, "shift": True}
+'''),
+        ("answers the sigmoid question in its own words, not with an offered string", '''
+predictions = {"hidden": (32, 128), "W2": (10, 128), "row_sum": 1.0, "shift": True, "sigmoid": "(0, 1)"}
+'''),
+        ("answers yes/no questions with strings", '''
+predictions = {"hidden": (32, 128), "W2": (10, 128), "row_sum": 1.0, "shift": "yes", "sigmoid": "between 0 and 1"}
+'''),
+        ("the hidden output as a 1-D shape, without the batch dimension", '''
+predictions = {"hidden": (128,), "W2": (10, 128), "row_sum": 1.0, "shift": True, "sigmoid": "between 0 and 1"}
+'''),
+    ],
     'structure-count-parameters': [
         ("gives the biases to the input side of each layer: n_in * (n_out + 1)", '''
 def count_parameters(layer_sizes):
@@ -126,6 +146,61 @@ def layer_grad_norms(model, x, y, loss_fn):
     return [m.weight.grad.norm().item() for m in reversed(linears)]
 '''),
     ],
+    'activations-backward': [
+        ("divides by the batch size B: the mean runs over all B * O entries", '''
+def mlp_backward(x, W1, b1, W2, b2, y):
+    z1 = x @ W1.T + b1
+    h = torch.tanh(z1)
+    d_y_hat = 2 * (h @ W2.T + b2 - y) / x.shape[0]
+    d_z1 = (d_y_hat @ W2) * tanh_grad(z1)
+    return d_z1.T @ x, d_z1.sum(0), d_y_hat.T @ h, d_y_hat.sum(0)
+'''),
+        ("takes the tanh derivative at its output h instead of its input z1", '''
+def mlp_backward(x, W1, b1, W2, b2, y):
+    h = torch.tanh(x @ W1.T + b1)
+    y_hat = h @ W2.T + b2
+    d_y_hat = 2 * (y_hat - y) / y_hat.numel()
+    d_z1 = (d_y_hat @ W2) * tanh_grad(h)
+    return d_z1.T @ x, d_z1.sum(0), d_y_hat.T @ h, d_y_hat.sum(0)
+'''),
+        ("forgets the factor 2 of the square", '''
+def mlp_backward(x, W1, b1, W2, b2, y):
+    z1 = x @ W1.T + b1
+    h = torch.tanh(z1)
+    y_hat = h @ W2.T + b2
+    d_y_hat = (y_hat - y) / y_hat.numel()
+    d_z1 = (d_y_hat @ W2) * tanh_grad(z1)
+    return d_z1.T @ x, d_z1.sum(0), d_y_hat.T @ h, d_y_hat.sum(0)
+'''),
+        ("x.T @ d_z1: the transpose of dW1, of shape (I, K)", '''
+def mlp_backward(x, W1, b1, W2, b2, y):
+    z1 = x @ W1.T + b1
+    h = torch.tanh(z1)
+    y_hat = h @ W2.T + b2
+    d_y_hat = 2 * (y_hat - y) / y_hat.numel()
+    d_z1 = (d_y_hat @ W2) * tanh_grad(z1)
+    return x.T @ d_z1, d_z1.sum(0), d_y_hat.T @ h, d_y_hat.sum(0)
+'''),
+        ("averages the bias gradients over the batch instead of summing", '''
+def mlp_backward(x, W1, b1, W2, b2, y):
+    z1 = x @ W1.T + b1
+    h = torch.tanh(z1)
+    y_hat = h @ W2.T + b2
+    d_y_hat = 2 * (y_hat - y) / y_hat.numel()
+    d_z1 = (d_y_hat @ W2) * tanh_grad(z1)
+    return d_z1.T @ x, d_z1.mean(0), d_y_hat.T @ h, d_y_hat.mean(0)
+'''),
+        ("works in float32 to save memory", '''
+def mlp_backward(x, W1, b1, W2, b2, y):
+    x, W1, b1, W2, b2, y = (t.float() for t in (x, W1, b1, W2, b2, y))
+    z1 = x @ W1.T + b1
+    h = torch.tanh(z1)
+    y_hat = h @ W2.T + b2
+    d_y_hat = 2 * (y_hat - y) / y_hat.numel()
+    d_z1 = (d_y_hat @ W2) * tanh_grad(z1)
+    return d_z1.T @ x, d_z1.sum(0), d_y_hat.T @ h, d_y_hat.sum(0)
+'''),
+    ],
     'activations-leaky-relu': [
         ("clones and detaches to avoid changing x, then scales in place: no gradient reaches x", '''
 def leaky_relu(x, negative_slope=0.01):
@@ -225,6 +300,83 @@ def cross_entropy(logits, target):
     log_sum_exp = m.squeeze(1) + torch.log(torch.exp(logits - m).sum(dim=1))
     true_logit = logits[torch.arange(len(target)), target]
     return (log_sum_exp - true_logit).sum()
+'''),
+    ],
+    'losses-fix-training': [
+        ("repairs only the softmax: the gradients still accumulate from epoch to epoch", '''
+def train_classifier(model, X, y, epochs, lr):
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    losses = []
+    for epoch in range(epochs):
+        loss = F.cross_entropy(model(X), y)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+'''),
+        ("repairs only the accumulation: the softmax is still applied before F.cross_entropy", '''
+def train_classifier(model, X, y, epochs, lr):
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    losses = []
+    for epoch in range(epochs):
+        loss = F.cross_entropy(torch.softmax(model(X), dim=1), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+'''),
+        ("zero_grad between backward and step: the step uses a zero gradient", '''
+def train_classifier(model, X, y, epochs, lr):
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    losses = []
+    for epoch in range(epochs):
+        loss = F.cross_entropy(model(X), y)
+        loss.backward()
+        optimizer.zero_grad()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+'''),
+        ("appends the loss tensor, not a float", '''
+def train_classifier(model, X, y, epochs, lr):
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    losses = []
+    for epoch in range(epochs):
+        loss = F.cross_entropy(model(X), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss)
+    return losses
+'''),
+        ("records the loss after the step", '''
+def train_classifier(model, X, y, epochs, lr):
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    losses = []
+    for epoch in range(epochs):
+        optimizer.zero_grad()
+        F.cross_entropy(model(X), y).backward()
+        optimizer.step()
+        with torch.no_grad():
+            losses.append(F.cross_entropy(model(X), y).item())
+    return losses
+'''),
+        ("trains a copy, to leave the caller's model untouched", '''
+import copy
+
+
+def train_classifier(model, X, y, epochs, lr):
+    model = copy.deepcopy(model)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    losses = []
+    for epoch in range(epochs):
+        loss = F.cross_entropy(model(X), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
 '''),
     ],
     'losses-bce': [
@@ -342,6 +494,55 @@ def sparsity(model, tol=1e-3):
 def sparsity(model, tol=1e-3):
     params = [p.detach() for p in model.parameters()]
     return sum(int((p.abs() < tol).sum()) for p in params) / sum(p.numel() for p in params)
+'''),
+    ],
+    'regularization-target': [
+        ("builds the model and forgets to train it", '''
+def fit_few_digits(X_train, y_train):
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        model = dnn.MLP(64, [128], 10)
+    return model.eval()
+'''),
+        ("plain SGD with a tiny learning rate: the model barely moves", '''
+def fit_few_digits(X_train, y_train):
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        model = dnn.MLP(64, [128], 10)
+    optimizer = torch.optim.SGD(model.parameters(), lr=1e-4)
+    for _ in range(300):
+        loss = dnn.cross_entropy(model(X_train), y_train)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return model.eval()
+'''),
+        ("a debugging slice left in: trains on the first 20 digits only", '''
+def fit_few_digits(X_train, y_train):
+    X_train, y_train = X_train[:20], y_train[:20]  # quick test
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        model = dnn.MLP(64, [128], 10)
+    optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+    for _ in range(300):
+        loss = dnn.cross_entropy(model(X_train), y_train) + 1e-3 * dnn.l2_penalty(model)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return model.eval()
+'''),
+        ("regression on the label: one output per digit instead of 10 logits", '''
+def fit_few_digits(X_train, y_train):
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        model = dnn.MLP(64, [128], 1)
+    optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+    for _ in range(300):
+        loss = dnn.mse_loss(model(X_train).squeeze(1), y_train.float())
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return model.eval()
 '''),
     ],
 }
