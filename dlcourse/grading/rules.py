@@ -70,6 +70,7 @@ class Rule:
     autograd: bool = False
     allowed: str = ""
     why: str = ""             # for instructors: what the one-line call would skip
+    note: str = ""            # the prompt's sentence when nothing is forbidden and "no built-in" would not fit
 
     def names(self) -> list[str]:
         """The forbidden callables as a reader knows them (``torch.nn.functional.softmax``)."""
@@ -106,7 +107,8 @@ class Rule:
         if self.autograd:
             off.append("autograd (`.backward()`, `torch.autograd`, `torch.func`)")
         if not off:
-            return f"**From scratch:** no built-in does this in one call; use {self.allowed}."
+            return f"**From scratch:** {self.note}" if self.note else \
+                f"**From scratch:** no built-in does this in one call; use {self.allowed}."
         listed = "; ".join(off)
         return f"**From scratch:** off limits here: {listed}. Use {self.allowed}."
 
@@ -357,6 +359,8 @@ RULES: dict[str, Rule] = {
         why=('F.linear / addmm / a Linear layer compute X W^T + b in one call, the whole layer the exercise asks'
              " to write as one matrix product (the notebook itself shows F.linear as 'the built-in')")),
     'structure-predict': Rule(
+        note=('predictions are literals you work out by reasoning, before running anything: numbers, tuples, '
+              'True or False and the offered strings; no code computes them.'),
         allowed=('literals written by reasoning, before running anything: numbers, tuples, True or False and '
                  'the offered strings'),
         why=('a prediction is a commitment made before the check: the answer cell holds literals only, and the '
