@@ -44,6 +44,9 @@ def test_exercise_conventions(path: Path):
     assert len(exercises) >= 2, f"{path.name}: at least 2 graded exercises expected, found {sorted(exercises)}"
     for stem, parts in exercises.items():
         assert stem.split("-")[0] in topic_words, f"{path.name}: grade id {stem!r} should start with a word of the topic"
+        if parts.get("solution", {}).get("grade"):   # an answer graded by hand: one cell, no test cells
+            assert set(parts) == {"solution"}, f"{path.name}: {stem} is graded by hand and has no test cells"
+            continue
         assert set(parts) == {"solution", "visible", "hidden"}, f"{path.name}: {stem} needs solution, visible and hidden cells"
         assert parts["hidden"]["points"] > parts["visible"]["points"], f"{stem}: hidden tests must be worth most points"
     for cell in nb.cells:

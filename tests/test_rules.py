@@ -236,8 +236,12 @@ CALLERS = {   # exercise -> an answer that calls what the exercise re-implements
     ("02-model-types/05-transformer", "transformer-attention"):
         "import torch.nn.functional as F\ndef attention(q, k, v, mask=None):\n"
         "    return F.scaled_dot_product_attention(q, k, v, attn_mask=mask)",
-    ("03-training/01-data", "data-random-crop"):
-        "from dlcourse.data.augment import random_crop",
+    ("03-training/03-backprop", "backprop-batchnorm"):        # aten's backward kernel: all three gradients at once
+        "import torch\ndef batchnorm_backward(x, gamma, beta, grad_out, eps=1e-5):\n"
+        "    mu, var = x.mean(0), x.var(0, unbiased=False)\n"
+        "    dx, dgamma, dbeta = torch.ops.aten.native_batch_norm_backward(grad_out, x, gamma, None, None, mu,\n"
+        "        1 / torch.sqrt(var + eps), True, eps, [True, True, True])\n"
+        "    return dx, dgamma, dbeta",
     ("03-training/03-backprop", "backprop-manual-grad"):      # torch.func.grad ignores torch.no_grad()
         "import torch\ndef linear_mse_grads(X, y, w, b):\n"
         "    if X.dim() != 2 or y.shape != (X.shape[0],) or w.shape != (X.shape[1],):\n"

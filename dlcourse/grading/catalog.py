@@ -165,12 +165,20 @@ CATALOG: dict[str, Entry] = {
         "random 1-D and 2-D data in float32 and float64 with planted outliers and several k (zero included), "
         "compared with NumPy's percentiles and pandas' quantiles, columns on very different scales, and the "
         "errors on other inputs.")),
-    'data-random-crop': Entry(IMPLEMENT, hidden=''),
+    'data-fix-leakage': Entry(BUG, hidden=(
+        "random float32 and float64 tables of other sizes, widths and validation fractions split with other "
+        "generators, checked for disjoint parts that together hold every row, labels that stay with their rows, "
+        "statistics and standardised features against a reference computed from the training rows, and "
+        "independence from torch's global random state.")),
     # 03-training/02-model-selection
     'selection-majority-baseline': Entry(IMPLEMENT, hidden=(
         "many random label sets of random sizes and numbers of classes, compared with scikit-learn's "
         "most-frequent dummy classifier, plain lists, and empty training or evaluation labels.")),
-    'selection-count-params': Entry(IMPLEMENT, hidden=''),
+    'selection-predict': Entry(PREDICT, hidden=(
+        "each of the four predictions against the truth, recomputed in the grader from the lesson's "
+        "polynomial_curves: the curve with the largest gap between validation and training error, the one "
+        "with the highest training error, the one with the lowest validation error, and the degree-15 "
+        "training error against the noise variance.")),
     'selection-pick-best': Entry(IMPLEMENT, hidden=(
         "many random score tables with exact ties, equal parameter counts and several tolerances, compared "
         "with a reference, models listed only in n_params, and the three errors on other inputs.")),
@@ -186,6 +194,10 @@ CATALOG: dict[str, Entry] = {
         "many random graphs with shared nodes, whose order and every gradient (leaves, inner nodes and nodes "
         "that do not lead to the root) are compared with autograd, a deep ladder of diamonds, and a single "
         "leaf.")),
+    'backprop-batchnorm': Entry(GRADIENT, hidden=(
+        "larger random float64 batches of several shapes (two rows, one feature, a batch of sixty-four) with "
+        "other eps, compared with torch.autograd through PyTorch's batch_norm in training mode, plus float32 "
+        "inputs and inputs left unchanged.")),
     # 03-training/04-optimizers
     'optimizers-sgd-momentum-step': Entry(IMPLEMENT, hidden=(
         "long float64 trajectories on random smooth problems with several parameter shapes, compared with "
@@ -211,6 +223,7 @@ CATALOG: dict[str, Entry] = {
     'evaluation-roc-curve': Entry(IMPLEMENT, hidden=(
         "random scores of several sizes with and without ties, as tensors, arrays, lists, bool labels and "
         "float32 scores, compared with scikit-learn, all scores equal, and other invalid inputs.")),
+    'evaluation-explain': Entry(EXPLAIN, hidden=''),
     # 03-training/06-tuning
     'tuning-rbf-kernel': Entry(IMPLEMENT, hidden=(
         "random float64 inputs of other sizes and dimensions with other lengthscales and variances, compared "
@@ -224,6 +237,10 @@ CATALOG: dict[str, Entry] = {
         "random float64 means and stds of several shapes and margins, compared with SciPy's normal "
         "distribution, both gradients against their closed forms, mixed zero and tiny stds, and another "
         "negative std.")),
+    'tuning-target': Entry(TRAIN, hidden=(
+        "the configuration checked again, then two trainings from it in the grader's process with other "
+        "generators, each scored on the digits test split, which the exercise never uses, against the same "
+        "accuracy threshold and time budget.")),
     # ---------------------------------------- end of 03-training
 }
 

@@ -560,23 +560,21 @@ RULES: dict[str, Rule] = {
                  'and |'),
         why=("quantiles are a building block here (the prompt names torch.quantile); matplotlib's "
              'boxplot_stats(x, whis=k) returns the Tukey fliers per column, i.e. the answer')),
-    'data-random-crop': Rule(
-        forbid=('dlcourse.data.augment:random_crop', 'dlcourse.data.augment:crop'),
-        allowed=('F.pad, torch.randint(..., generator=generator) on the CPU, per-image slicing and torch.stack '
-                 '(or advanced indexing)'),
-        why=("dlcourse's random_crop is the same function, drawing the same offsets; its crop helper cuts the "
-             'per-image windows, the part left once F.pad and randint are given as hints')),
+    'data-fix-leakage': Rule(
+        allowed=('torch.randperm(N, generator=generator), indexing, mean and std along dim 0, and broadcasting '
+                 "(scikit-learn's train_test_split and StandardScaler are fine too, fitted on the training rows)"),
+        why=('nothing to forbid: the exercise is which rows the split and the statistics come from, not a formula '
+             'a library computes in one call; no built-in returns a leak-free split with its standardisation')),
     # 03-training/02-model-selection
     'selection-majority-baseline': Rule(
         forbid=('sklearn.dummy:DummyClassifier', 'torch:mode', 'torch:Tensor.mode', 'scipy.stats:mode'),
         allowed='torch.unique(return_counts=True) or bincount, argmax, comparison and mean',
         why=("DummyClassifier(strategy='most_frequent') is the tests' reference; torch.mode / scipy.stats.mode "
              'return the most frequent label, smallest on a tie, which is the part that needs care')),
-    'selection-count-params': Rule(
-        allowed='module.modules(), parameters(recurse=False), a set of ids, requires_grad and numel',
-        why=('Module.parameters() (recursive) already yields each distinct parameter once, so sum(p.numel() for '
-             "p in m.parameters() if ...) is the one-line answer and the tests' reference; it cannot be "
-             'forbidden by name because the solution calls parameters(recurse=False)')),
+    'selection-predict': Rule(
+        allowed='your reasoning: the letters A, B, C and True or False, written as literals',
+        why=('nothing to forbid: the answer is a dict of literal predictions and no student code runs while it is '
+             "graded; the hidden test recomputes the truth with the lesson's polynomial_curves in the grader")),
     'selection-pick-best': Rule(
         allowed='max, a comprehension over the scores, min with key (n_params, name), set differences',
         why='no built-in does this in one call'),
@@ -600,6 +598,15 @@ RULES: dict[str, Rule] = {
                  'chain-rule loop over _children and _local_grads'),
         why=("dlcourse's Value.topological_order works unbound on the notebook's Value (duck-typed on _children)"
              ' and Value.backward is the same loop; graphlib.TopologicalSorter does the ordering')),
+    'backprop-batchnorm': Rule(
+        forbid=('torch.nn.functional:batch_norm', 'torch:batch_norm', 'torch:native_batch_norm',
+                'torch:ops.aten.native_batch_norm_backward', 'torch:ops.aten.batch_norm_backward',
+                'torch.nn:BatchNorm1d'),
+        autograd=True,
+        allowed='tensor arithmetic: mean and sum over dim 0, sqrt (or rsqrt) and broadcasting',
+        why=("the backward pass is the exercise: autograd through the lesson's batchnorm_forward (or F.batch_norm,"
+             " BatchNorm1d) gives dx, dgamma and dbeta without the chain rule, and aten's native_batch_norm_backward "
+             '/ batch_norm_backward kernels return all three in one call')),
     # 03-training/04-optimizers
     'optimizers-sgd-momentum-step': Rule(
         forbid=('torch.optim:SGD', 'torch.optim:SGD.step', 'torch.optim.sgd:sgd', 'dlcourse.optim:SGD',
@@ -660,4 +667,9 @@ RULES: dict[str, Rule] = {
         forbid=('dlcourse.tuning:expected_improvement',),
         allowed='torch.special.ndtr, exp, math.sqrt(2 * math.pi), torch.where with a safe divisor, clamp_min',
         why='dlcourse.tuning.expected_improvement is the same NaN-safe closed form in one call'),
+    'tuning-target': Rule(
+        allowed="any values within the ranges stated above; the lesson's train_digits does the training",
+        why=('nothing to forbid: the answer is a dict of five numbers and no student code runs while the model '
+             "trains; train_digits, the lesson's function rebuilt from the instructor's notebook in the grader, "
+             'does all the work, so there is no call to watch')),
 }

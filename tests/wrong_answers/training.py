@@ -138,6 +138,66 @@ def iqr_outliers(x, k=1.5):
     return (x < q1 - k * iqr) | (x > q3 + k * iqr)
 '''),
     ],
+    'data-fix-leakage': [
+        ("the lesson's function under the new name: statistics of all rows, validation rows drawn with replacement", '''
+def prepare_splits(X, y, val_fraction, generator):
+    mean, std = X.mean(dim=0), X.std(dim=0)
+    X = (X - mean) / std
+    n_val = round(val_fraction * len(X))
+    train_rows = torch.randperm(len(X), generator=generator)[n_val:]
+    val_rows = torch.randint(0, len(X), (n_val,), generator=generator)
+    return X[train_rows], y[train_rows], X[val_rows], y[val_rows], mean, std
+'''),
+        ("disjoint parts, but the statistics still come from every row, before the split", '''
+def prepare_splits(X, y, val_fraction, generator):
+    mean, std = X.mean(dim=0), X.std(dim=0)
+    n_val = round(val_fraction * len(X))
+    order = torch.randperm(len(X), generator=generator)
+    val_rows, train_rows = order[:n_val], order[n_val:]
+    return (X[train_rows] - mean) / std, y[train_rows], (X[val_rows] - mean) / std, y[val_rows], mean, std
+'''),
+        ("the validation part standardised with its own statistics", '''
+def prepare_splits(X, y, val_fraction, generator):
+    n_val = round(val_fraction * len(X))
+    order = torch.randperm(len(X), generator=generator)
+    X_tr, X_va = X[order[n_val:]], X[order[:n_val]]
+    mean, std = X_tr.mean(dim=0), X_tr.std(dim=0)
+    X_va = (X_va - X_va.mean(dim=0)) / X_va.std(dim=0)
+    return (X_tr - mean) / std, y[order[n_val:]], X_va, y[order[:n_val]], mean, std
+'''),
+        ("the rows drawn with torch's global generator: the split does not follow the generator", '''
+def prepare_splits(X, y, val_fraction, generator):
+    n_val = round(val_fraction * len(X))
+    order = torch.randperm(len(X))
+    val_rows, train_rows = order[:n_val], order[n_val:]
+    mean, std = X[train_rows].mean(dim=0), X[train_rows].std(dim=0)
+    return (X[train_rows] - mean) / std, y[train_rows], (X[val_rows] - mean) / std, y[val_rows], mean, std
+'''),
+        ("int() instead of round(): 29 rows at 0.3 give 8 validation rows instead of 9", '''
+def prepare_splits(X, y, val_fraction, generator):
+    n_val = int(val_fraction * len(X))
+    order = torch.randperm(len(X), generator=generator)
+    val_rows, train_rows = order[:n_val], order[n_val:]
+    mean, std = X[train_rows].mean(dim=0), X[train_rows].std(dim=0)
+    return (X[train_rows] - mean) / std, y[train_rows], (X[val_rows] - mean) / std, y[val_rows], mean, std
+'''),
+        ("the standard deviation divided by n instead of n - 1", '''
+def prepare_splits(X, y, val_fraction, generator):
+    n_val = round(val_fraction * len(X))
+    order = torch.randperm(len(X), generator=generator)
+    val_rows, train_rows = order[:n_val], order[n_val:]
+    mean, std = X[train_rows].mean(dim=0), X[train_rows].std(dim=0, unbiased=False)
+    return (X[train_rows] - mean) / std, y[train_rows], (X[val_rows] - mean) / std, y[val_rows], mean, std
+'''),
+        ("the labels taken in their original order: they no longer sit next to their rows", '''
+def prepare_splits(X, y, val_fraction, generator):
+    n_val = round(val_fraction * len(X))
+    order = torch.randperm(len(X), generator=generator)
+    val_rows, train_rows = order[:n_val], order[n_val:]
+    mean, std = X[train_rows].mean(dim=0), X[train_rows].std(dim=0)
+    return (X[train_rows] - mean) / std, y[n_val:], (X[val_rows] - mean) / std, y[:n_val], mean, std
+'''),
+    ],
     # ---------------------------------------------------------------- 02-model-selection
     'selection-majority-baseline': [
         ("no check for empty label sets: an empty y_eval gives accuracy nan", '''
@@ -165,6 +225,26 @@ def majority_baseline(y_train, y_eval):
         raise ValueError("empty labels")
     label = Counter(y_train).most_common(1)[0][0]
     return int(label), sum(y == label for y in y_eval) / len(y_eval)
+'''),
+    ],
+    'selection-predict': [
+        ("a curve named by its degree instead of its letter", '''
+PREDICTIONS = {"overfits": 15, "underfits": "C", "generalises_best": "A", "train_below_noise": True}
+'''),
+        ("the last answer as a string", '''
+PREDICTIONS = {"overfits": "B", "underfits": "C", "generalises_best": "A", "train_below_noise": "yes"}
+'''),
+        ("a key missing", '''
+PREDICTIONS = {"overfits": "B", "underfits": "C", "train_below_noise": True}
+'''),
+        ("a letter that is not one of the curves", '''
+PREDICTIONS = {"overfits": "D", "underfits": "C", "generalises_best": "A", "train_below_noise": False}
+'''),
+        ("a list of letters where one letter is asked for", '''
+PREDICTIONS = {"overfits": ["B"], "underfits": "C", "generalises_best": "A", "train_below_noise": True}
+'''),
+        ("a number for the yes-or-no question", '''
+PREDICTIONS = {"overfits": "B", "underfits": "C", "generalises_best": "A", "train_below_noise": 1}
 '''),
     ],
     'selection-pick-best': [
@@ -346,6 +426,70 @@ def backward(root):
     for node in topological_order(root):
         for child, local in zip(node._children, node._local_grads):
             child.grad += local * node.grad
+'''),
+    ],
+    'backprop-batchnorm': [
+        ("only the direct path: the mean and the variance treated as constants", '''
+def batchnorm_backward(x, gamma, beta, grad_out, eps=1e-5):
+    mu = x.mean(dim=0)
+    var = ((x - mu) ** 2).mean(dim=0)
+    inv_std = 1.0 / torch.sqrt(var + eps)
+    x_hat = (x - mu) * inv_std
+    return grad_out * gamma * inv_std, (grad_out * x_hat).sum(dim=0), grad_out.sum(dim=0)
+'''),
+        ("the path through the mean, but not the one through the variance", '''
+def batchnorm_backward(x, gamma, beta, grad_out, eps=1e-5):
+    mu = x.mean(dim=0)
+    var = ((x - mu) ** 2).mean(dim=0)
+    inv_std = 1.0 / torch.sqrt(var + eps)
+    x_hat = (x - mu) * inv_std
+    dx_hat = grad_out * gamma
+    dx = inv_std * (dx_hat - dx_hat.mean(dim=0))
+    return dx, (grad_out * x_hat).sum(dim=0), grad_out.sum(dim=0)
+'''),
+        ("the variance divided by N - 1 (torch.var's default), unlike the forward pass", '''
+def batchnorm_backward(x, gamma, beta, grad_out, eps=1e-5):
+    n = x.shape[0]
+    mu = x.mean(dim=0)
+    inv_std = 1.0 / torch.sqrt(x.var(dim=0) + eps)
+    x_hat = (x - mu) * inv_std
+    dx_hat = grad_out * gamma
+    dx = inv_std / n * (n * dx_hat - dx_hat.sum(dim=0) - x_hat * (dx_hat * x_hat).sum(dim=0))
+    return dx, (grad_out * x_hat).sum(dim=0), grad_out.sum(dim=0)
+'''),
+        ("eps fixed at 1e-5 whatever the caller passes", '''
+def batchnorm_backward(x, gamma, beta, grad_out, eps=1e-5):
+    n = x.shape[0]
+    mu = x.mean(dim=0)
+    var = ((x - mu) ** 2).mean(dim=0)
+    inv_std = 1.0 / torch.sqrt(var + 1e-5)
+    x_hat = (x - mu) * inv_std
+    dx_hat = grad_out * gamma
+    dx = inv_std / n * (n * dx_hat - dx_hat.sum(dim=0) - x_hat * (dx_hat * x_hat).sum(dim=0))
+    return dx, (grad_out * x_hat).sum(dim=0), grad_out.sum(dim=0)
+'''),
+        ("dgamma and dbeta swapped", '''
+def batchnorm_backward(x, gamma, beta, grad_out, eps=1e-5):
+    n = x.shape[0]
+    mu = x.mean(dim=0)
+    var = ((x - mu) ** 2).mean(dim=0)
+    inv_std = 1.0 / torch.sqrt(var + eps)
+    x_hat = (x - mu) * inv_std
+    dx_hat = grad_out * gamma
+    dx = inv_std / n * (n * dx_hat - dx_hat.sum(dim=0) - x_hat * (dx_hat * x_hat).sum(dim=0))
+    return dx, grad_out.sum(dim=0), (grad_out * x_hat).sum(dim=0)
+'''),
+        ("the gradient computed in float64 and returned in float64 whatever the input", '''
+def batchnorm_backward(x, gamma, beta, grad_out, eps=1e-5):
+    x, gamma, grad_out = x.double(), gamma.double(), grad_out.double()
+    n = x.shape[0]
+    mu = x.mean(dim=0)
+    var = ((x - mu) ** 2).mean(dim=0)
+    inv_std = 1.0 / torch.sqrt(var + eps)
+    x_hat = (x - mu) * inv_std
+    dx_hat = grad_out * gamma
+    dx = inv_std / n * (n * dx_hat - dx_hat.sum(dim=0) - x_hat * (dx_hat * x_hat).sum(dim=0))
+    return dx, (grad_out * x_hat).sum(dim=0), grad_out.sum(dim=0)
 '''),
     ],
     # ---------------------------------------------------------------- 04-optimizers
@@ -846,6 +990,26 @@ def expected_improvement(mean, std, best, xi=0.0):
     z = improvement / safe
     ei = improvement * torch.special.ndtr(z) + safe * torch.exp(-0.5 * z**2) / math.sqrt(2 * math.pi)
     return torch.where(positive, ei, improvement.clamp_min(0))
+'''),
+    ],
+    'tuning-target': [
+        ("the recipe of the searches above: 32 hidden units, 5 epochs of 256-image batches", '''
+CONFIG = dict(hidden=32, lr=0.68, weight_decay=1.4e-3, epochs=5, batch_size=256)
+'''),
+        ("a learning rate so small that 20 epochs barely move the weights", '''
+CONFIG = dict(hidden=128, lr=0.001, weight_decay=1e-3, epochs=20, batch_size=32)
+'''),
+        ("epochs written as a float", '''
+CONFIG = dict(hidden=128, lr=0.1, weight_decay=1e-3, epochs=20.0, batch_size=32)
+'''),
+        ("a momentum key that train_digits does not take", '''
+CONFIG = dict(hidden=128, lr=0.1, weight_decay=1e-3, epochs=20, batch_size=32, momentum=0.9)
+'''),
+        ("a network wider than the allowed range", '''
+CONFIG = dict(hidden=1024, lr=0.1, weight_decay=1e-3, epochs=20, batch_size=32)
+'''),
+        ("weight decay far beyond the allowed range", '''
+CONFIG = dict(hidden=128, lr=0.1, weight_decay=0.5, epochs=20, batch_size=32)
 '''),
     ],
 }
