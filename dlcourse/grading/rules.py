@@ -572,6 +572,7 @@ RULES: dict[str, Rule] = {
         why=("DummyClassifier(strategy='most_frequent') is the tests' reference; torch.mode / scipy.stats.mode "
              'return the most frequent label, smallest on a tie, which is the part that needs care')),
     'selection-predict': Rule(
+        note='predictions are literals you work out by reasoning, before running anything: the letters A, B, C and True or False; no code computes them.',
         allowed='your reasoning: the letters A, B, C and True or False, written as literals',
         why=('nothing to forbid: the answer is a dict of literal predictions and no student code runs while it is '
              "graded; the hidden test recomputes the truth with the lesson's polynomial_curves in the grader")),
@@ -668,6 +669,7 @@ RULES: dict[str, Rule] = {
         allowed='torch.special.ndtr, exp, math.sqrt(2 * math.pi), torch.where with a safe divisor, clamp_min',
         why='dlcourse.tuning.expected_improvement is the same NaN-safe closed form in one call'),
     'tuning-target': Rule(
+        note="your answer is only a configuration: any values within the ranges stated above; the lesson's `train_digits` does the training, here and when graded.",
         allowed="any values within the ranges stated above; the lesson's train_digits does the training",
         why=('nothing to forbid: the answer is a dict of five numbers and no student code runs while the model '
              "trains; train_digits, the lesson's function rebuilt from the instructor's notebook in the grader, "
