@@ -39,6 +39,9 @@ def test_exercise_conventions(path: Path):
     assert len(exercises) >= 2, f"{path.name}: at least 2 graded exercises expected, found {sorted(exercises)}"
     for stem, parts in exercises.items():
         assert stem.split("-")[0] in topic_words, f"{path.name}: grade id {stem!r} should start with a word of the topic"
+        if parts.get("solution", {}).get("grade"):      # an answer graded by hand: no test cells
+            assert set(parts) == {"solution"}, f"{path.name}: {stem} is graded by hand and has no test cells"
+            continue
         assert set(parts) == {"solution", "visible", "hidden"}, f"{path.name}: {stem} needs solution, visible and hidden cells"
         assert parts["hidden"]["points"] > parts["visible"]["points"], f"{stem}: hidden tests must be worth most points"
     for cell in nb.cells:
@@ -59,13 +62,14 @@ def test_stated_points_match_metadata(path: Path):
     exercises = _exercises(nb)
     stated = None
     for cell in nb.cells:
-        match = re.search(r"^###? Exercise .*\((\d+) points?\)", cell.source, re.M) if cell.cell_type == "markdown" else None
+        match = re.search(r"^###? Exercise .*\((\d+) points?(?:, graded by hand)?\)", cell.source, re.M) \
+            if cell.cell_type == "markdown" else None
         if match:
             stated = int(match.group(1))
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution") and stated is not None:
             parts = exercises[meta["grade_id"]]
-            actual = parts["visible"]["points"] + parts["hidden"]["points"]
+            actual = meta["points"] if meta.get("grade") else parts["visible"]["points"] + parts["hidden"]["points"]
             assert actual == stated, f"{path.name}: {meta['grade_id']} is announced as {stated} points, worth {actual}"
             stated = None
 
