@@ -104,7 +104,11 @@ CATALOG: dict[str, Entry] = {
         "networks of several depths, from no hidden layer to three, with ReLU, tanh and sigmoid, on float64 inputs"
         " with zero to two batch dimensions, compared with dlcourse's MLP in values and in the gradients for the "
         "input and every weight and bias.")),
-    'fnn-count': Entry(IMPLEMENT, hidden=''),
+    'fnn-predict': Entry(PREDICT, hidden=(
+        "each prediction against the truth computed in the grader: the network run on such an input, the two "
+        "linear layers compared with one layer built from their weights, a fresh FNN trained on another split "
+        "of the digits and scored on its test images shifted by one pixel, and the two networks' parameter "
+        "counts.")),
     'fnn-shift': Entry(IMPLEMENT, hidden=(
         "every shift across the whole image in both directions, compared with a pixel-by-pixel reference, on "
         "random square and non-square batches with and without a channel dimension in float32 and float64, plus "
@@ -114,6 +118,10 @@ CATALOG: dict[str, Entry] = {
         "random float64 images and filters of several sizes, non-square images and a filter as large as the image "
         "included, compared with PyTorch's convolution in values and in the gradients for the image and the "
         "filter.")),
+    'cnn-backward': Entry(GRADIENT, hidden=(
+        "random float64 batches of several shapes (one sample, one channel, a 1×1 filter, a filter as large "
+        "as the image, non-square images), both gradients compared with autograd through PyTorch's "
+        "convolution, and a float32 batch.")),
     'cnn-shape': Entry(IMPLEMENT, hidden=(
         "many random configurations (non-square inputs, strides that do not divide the size evenly, filters as "
         "large as the padded input) compared with the shape PyTorch's convolution produces, and the types of the "
@@ -121,6 +129,11 @@ CATALOG: dict[str, Entry] = {
     'cnn-maxpool': Entry(IMPLEMENT, hidden=(
         "random float64 batches of several shapes (more channels, non-square images, window sizes from 1 to 4) "
         "compared with PyTorch's max pooling in values and gradients.")),
+    'cnn-explain': Entry(EXPLAIN, hidden=''),
+    'cnn-target': Entry(TRAIN, hidden=(
+        "training on another sample of 1000 images of the training split, then scoring the test split, which "
+        "the notebook never looks at, each image shifted by up to two pixels with a generator only the grader "
+        "knows, against the same 90 % threshold and 30 s budget.")),
     # 02-model-types/03-rnn
     'rnn-forward': Entry(IMPLEMENT, hidden=(
         "new random float64 sequences of several sizes, a single time step and a batch of one included, compared "
@@ -134,8 +147,10 @@ CATALOG: dict[str, Entry] = {
         "PyTorch's unfold, a tiny series with a single window, and the ValueError for a series as long as the "
         "window and a shorter one.")),
     # 02-model-types/04-gan
-    'gan-discriminator-loss': Entry(IMPLEMENT, hidden=''),
-    'gan-generator-loss': Entry(IMPLEMENT, hidden=''),
+    'gan-fix-step': Entry(BUG, hidden=(
+        "other generators and discriminators (sizes, activations) in float64, plain SGD with other learning "
+        "rates and weight decay, leftover gradients in both players, and the parameters of both players and "
+        "the returned losses after one and after three steps, compared with a reference step.")),
     'gan-modes-covered': Entry(IMPLEMENT, hidden=(
         "points placed around none, some or all of a ring of centres mixed with far-away points, thousands of "
         "points on one centre, points just outside the radius, one sample between two close centres, 3-D centres "

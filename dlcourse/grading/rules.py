@@ -455,11 +455,11 @@ RULES: dict[str, Rule] = {
         allowed='a loop over the layers with h @ W.T + b (or F.linear per layer) and the given activation',
         why=('loading the weights into a dnn.MLP and calling it (directly or through functional_call) runs the '
              'whole forward pass the exercise asks to write')),
-    'fnn-count': Rule(
-        forbid=('dlcourse.nn.linear:MLP', 'dlcourse.nn.linear:Linear', 'torch.nn:Linear', 'torch.nn:Module.parameters'),
-        allowed='plain Python: the list of sizes, zip, integer * and +, sum',
-        why=("sum(p.numel() for p in dnn.MLP(...).parameters()) is the hidden tests' reference; the prompt asks "
-             "for the formula 'without building the network'")),
+    'fnn-predict': Rule(
+        allowed=('literals written by reasoning, before running anything: a tuple of ints, True or False and '
+                 'the offered strings'),
+        why=('a prediction is a commitment made before the check: the answer cell holds literals only, and the '
+             'visible test looks at their form, never at their values')),
     'fnn-shift': Rule(
         forbid=('torch.nn.functional:pad', 'scipy.ndimage:shift'),
         allowed=('torch.zeros_like and slice assignment with computed bounds (or torch.roll, then zeroing the '
@@ -475,6 +475,18 @@ RULES: dict[str, Rule] = {
                  '(Tensor.unfold, F.unfold and dnn.im2col stay allowed building blocks)'),
         why=("F.conv2d (the tests' reference) and dlcourse's conv2d compute the whole cross-correlation in one "
              "call; so do conv3d with a singleton depth and scipy's correlate2d (values only)")),
+    'cnn-backward': Rule(
+        forbid=('torch.nn.functional:conv2d', 'torch:conv2d', 'torch:convolution', 'torch.nn:Conv2d',
+                'torch.nn.functional:conv_transpose2d', 'torch:conv_transpose2d', 'torch.nn:ConvTranspose2d',
+                'torch.nn.grad:conv2d_input', 'torch.nn.grad:conv2d_weight', 'torch:ops.aten.convolution_backward',
+                'torch.nn.functional:conv3d', 'torch:conv3d', 'dlcourse.nn.conv:conv2d', 'dlcourse.nn.conv:Conv2d'),
+        autograd=True,
+        allowed=('a loop over the k × k filter offsets with slicing, torch.einsum (or matmul / tensordot), sums and '
+                 '+= into torch.zeros_like (F.pad, Tensor.unfold, F.unfold / F.fold and dnn.im2col stay allowed '
+                 'building blocks)'),
+        why=("the backward pass is the exercise: autograd through F.conv2d (the tests' reference) returns both "
+             'gradients; grad_x is F.conv_transpose2d(grad_out, w) and torch.nn.grad.conv2d_input / conv2d_weight '
+             "(or aten's convolution_backward) compute each gradient in one call")),
     'cnn-shape': Rule(
         forbid=('dlcourse.nn.conv:conv2d_output_shape', 'torch.nn.functional:conv2d', 'torch:conv2d', 'torch.nn:Conv2d',
                 'dlcourse.nn.conv:conv2d', 'dlcourse.nn.conv:Conv2d'),
@@ -488,6 +500,13 @@ RULES: dict[str, Rule] = {
         allowed='reshape / view to (B, C, H/k, k, W/k, k) and amax (or max) over the window dimensions',
         why=("F.max_pool2d and dlcourse's max_pool2d pool in one call; with H, W divisible by k, "
              'adaptive_max_pool2d(x, (H // k, W // k)) takes the same windows')),
+    'cnn-target': Rule(
+        forbid=('dlcourse.data.digits:load_digits', 'sklearn.datasets:load_digits'),
+        allowed=('any model and training loop built from torch and dlcourse (convolutions, pooling, '
+                 'dlcourse.data.random_crop for augmentation, torch.optim and its schedules), trained on the '
+                 'X_train and y_train it is given'),
+        why=('loading the digits inside the call would let the model learn from more than the images it is '
+             'given, the held-out test digits included')),
     # 02-model-types/03-rnn
     'rnn-forward': Rule(
         forbid=('torch.nn:RNN', 'torch:rnn_tanh', 'dlcourse.nn.recurrent:RNN', 'dlcourse.nn.recurrent:_scan'),
@@ -509,21 +528,11 @@ RULES: dict[str, Rule] = {
         why=("the prompt says 'Above we cut the series with unfold. Write it yourself': series.unfold(0, L + 1, "
              "1) (the hidden test's reference) or a strided view makes every window at once")),
     # 02-model-types/04-gan
-    'gan-discriminator-loss': Rule(
-        forbid=('torch.nn.functional:binary_cross_entropy_with_logits', 'torch:binary_cross_entropy_with_logits',
-                'torch.nn:BCEWithLogitsLoss', 'dlcourse.nn.losses:binary_cross_entropy_with_logits',
-                'dlcourse.nn.gan:discriminator_loss', 'dlcourse.nn.gan:generator_loss'),
-        allowed='F.softplus, F.logsigmoid or dnn.softplus (named by the prompt), mean and +',
-        why=("dlcourse's discriminator_loss is the answer; BCE-with-logits against ones and zeros (the tests' "
-             'reference) or generator_loss(real) - generator_loss(fake, non_saturating=False) skips the softplus'
-             ' identities')),
-    'gan-generator-loss': Rule(
-        forbid=('torch.nn.functional:binary_cross_entropy_with_logits', 'torch:binary_cross_entropy_with_logits',
-                'torch.nn:BCEWithLogitsLoss', 'dlcourse.nn.losses:binary_cross_entropy_with_logits',
-                'dlcourse.nn.gan:generator_loss'),
-        allowed='F.softplus, F.logsigmoid or dnn.softplus, mean and a sign',
-        why=("dlcourse's generator_loss is the answer; BCE-with-logits with label 1 (or minus it with label 0), "
-             "the tests' reference, skips the softplus identities")),
+    'gan-fix-step': Rule(
+        allowed=("the players' forward passes, discriminator_loss and generator_loss, detach(), the optimisers' "
+                 'zero_grad() and step(), .backward() and .item()'),
+        why=("no built-in does this in one call: the step is the lesson's own loop (train_gan), and the exercise "
+             'is to find where the buggy copy departs from it')),
     'gan-modes-covered': Rule(
         allowed='torch.cdist or broadcasting, <= radius, any(dim=0), sum and int()',
         why='no built-in does this in one call'),

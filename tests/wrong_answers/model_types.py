@@ -93,6 +93,39 @@ def shift_images(images, dx, dy):
     return images
 '''),
     ],
+    'fnn-predict': [
+        ("writes the shape as a list", '''
+predictions = {
+    "output_shape": [6, 2, 10],
+    "two_linear_layers_are_one": True,
+    "accuracy_after_one_pixel": "30-70",
+    "more_parameters": "A",
+}
+'''),
+        ("writes the bool as a string", '''
+predictions = {
+    "output_shape": (6, 2, 10),
+    "two_linear_layers_are_one": "True",
+    "accuracy_after_one_pixel": "30-70",
+    "more_parameters": "A",
+}
+'''),
+        ("gives a number instead of one of the offered ranges", '''
+predictions = {
+    "output_shape": (6, 2, 10),
+    "two_linear_layers_are_one": False,
+    "accuracy_after_one_pixel": "45",
+    "more_parameters": "B",
+}
+'''),
+        ("leaves out a prediction", '''
+predictions = {
+    "output_shape": (6, 2, 10),
+    "two_linear_layers_are_one": True,
+    "accuracy_after_one_pixel": "70-90",
+}
+'''),
+    ],
     # ------------------------------------------------------------------ 02-cnn
     'cnn-conv2d': [
         ("fills a torch.zeros buffer: the output is always float32", '''
@@ -119,6 +152,64 @@ def conv2d_single(x, w):
     H_out, W_out = x.shape[0] - k + 1, x.shape[1] - k + 1
     rows = [torch.stack([(wf * x[i:i + k, j:j + k]).sum() for j in range(W_out)]) for i in range(H_out)]
     return torch.stack(rows)
+'''),
+    ],
+    'cnn-backward': [
+        ("flips the filter for grad_x by hand, on top of the window arithmetic", '''
+def conv2d_backward(x, w, grad_out):
+    k = w.shape[-1]
+    H_out, W_out = grad_out.shape[-2:]
+    grad_x, grad_w = torch.zeros_like(x), torch.zeros_like(w)
+    for u in range(k):
+        for v in range(k):
+            grad_w[:, :, u, v] = torch.einsum("boij,bcij->oc", grad_out, x[:, :, u:u + H_out, v:v + W_out])
+            grad_x[:, :, u:u + H_out, v:v + W_out] += torch.einsum("boij,oc->bcij", grad_out, w[:, :, k - 1 - u, k - 1 - v])
+    return grad_x, grad_w
+'''),
+        ("uses only the first sample of the batch for grad_w", '''
+def conv2d_backward(x, w, grad_out):
+    k = w.shape[-1]
+    H_out, W_out = grad_out.shape[-2:]
+    grad_x, grad_w = torch.zeros_like(x), torch.zeros_like(w)
+    for u in range(k):
+        for v in range(k):
+            grad_w[:, :, u, v] = torch.einsum("oij,cij->oc", grad_out[0], x[0, :, u:u + H_out, v:v + W_out])
+            grad_x[:, :, u:u + H_out, v:v + W_out] += torch.einsum("boij,oc->bcij", grad_out, w[:, :, u, v])
+    return grad_x, grad_w
+'''),
+        ("assumes square images: the output width is taken from the height", '''
+def conv2d_backward(x, w, grad_out):
+    k = w.shape[-1]
+    n = x.shape[-2] - k + 1
+    grad_x, grad_w = torch.zeros_like(x), torch.zeros_like(w)
+    for u in range(k):
+        for v in range(k):
+            go = grad_out[..., :n, :n]
+            grad_w[:, :, u, v] = torch.einsum("boij,bcij->oc", go, x[:, :, u:u + n, v:v + n])
+            grad_x[:, :, u:u + n, v:v + n] += torch.einsum("boij,oc->bcij", go, w[:, :, u, v])
+    return grad_x, grad_w
+'''),
+        ("builds the gradients in torch.zeros(shape): always float32", '''
+def conv2d_backward(x, w, grad_out):
+    k = w.shape[-1]
+    H_out, W_out = grad_out.shape[-2:]
+    grad_x, grad_w = torch.zeros(x.shape), torch.zeros(w.shape)
+    for u in range(k):
+        for v in range(k):
+            grad_w[:, :, u, v] = torch.einsum("boij,bcij->oc", grad_out, x[:, :, u:u + H_out, v:v + W_out])
+            grad_x[:, :, u:u + H_out, v:v + W_out] += torch.einsum("boij,oc->bcij", grad_out, w[:, :, u, v])
+    return grad_x, grad_w
+'''),
+        ("sums grad_x over the output channels with the filters' transpose (o and c swapped)", '''
+def conv2d_backward(x, w, grad_out):
+    k = w.shape[-1]
+    H_out, W_out = grad_out.shape[-2:]
+    grad_x, grad_w = torch.zeros_like(x), torch.zeros_like(w)
+    for u in range(k):
+        for v in range(k):
+            grad_w[:, :, u, v] = torch.einsum("boij,bcij->oc", grad_out, x[:, :, u:u + H_out, v:v + W_out])
+            grad_x[:, :, u:u + H_out, v:v + W_out] += torch.einsum("boij,oc->bcij", grad_out, w[:, :, v, u])
+    return grad_x, grad_w
 '''),
     ],
     'cnn-shape': [
@@ -151,6 +242,71 @@ def max_pool2d_exercise(x, k):
 def max_pool2d_exercise(x, k):
     B, C, H, W = x.shape
     return x.reshape(B, C, H // k, W // k, k, k).amax(dim=(4, 5))
+'''),
+    ],
+    'cnn-target': [
+        ("the notebook's CNN and training, without augmentation", '''
+def fit_shift_robust(X_train, y_train):
+    model = torch.nn.Sequential(torch.nn.Conv2d(1, 32, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                                torch.nn.Flatten(), torch.nn.Linear(512, 10))
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+    for _ in range(12):
+        order = torch.randperm(len(X_train))
+        for start in range(0, len(X_train), 64):
+            batch = order[start:start + 64]
+            loss = F.cross_entropy(model(X_train[batch]), y_train[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    return model.eval()
+'''),
+        ("global max pooling but no augmentation: the network never sees a shifted digit", '''
+def fit_shift_robust(X_train, y_train):
+    model = torch.nn.Sequential(
+        torch.nn.Conv2d(1, 32, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Conv2d(32, 64, 3, padding=1), torch.nn.ReLU(), torch.nn.AdaptiveMaxPool2d(1), torch.nn.Flatten(),
+        torch.nn.Linear(64, 10))
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+    for _ in range(15):
+        order = torch.randperm(len(X_train))
+        for start in range(0, len(X_train), 64):
+            batch = order[start:start + 64]
+            loss = F.cross_entropy(model(X_train[batch]), y_train[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    return model.eval()
+'''),
+        ("augments once, before training: one fixed shifted copy of each digit", '''
+def fit_shift_robust(X_train, y_train):
+    model = torch.nn.Sequential(torch.nn.Conv2d(1, 32, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                                torch.nn.Flatten(), torch.nn.Linear(512, 10))
+    shifted = random_crop(X_train, 8, padding=2)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+    for _ in range(12):
+        order = torch.randperm(len(X_train))
+        for start in range(0, len(X_train), 64):
+            batch = order[start:start + 64]
+            loss = F.cross_entropy(model(shifted[batch]), y_train[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    return model.eval()
+'''),
+        ("an MLP that expects flattened images", '''
+def fit_shift_robust(X_train, y_train):
+    model = dnn.MLP(64, [128], 10)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+    for _ in range(15):
+        order = torch.randperm(len(X_train))
+        for start in range(0, len(X_train), 64):
+            batch = order[start:start + 64]
+            images = random_crop(X_train[batch], 8, padding=2).flatten(1)
+            loss = F.cross_entropy(model(images), y_train[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    return model
 '''),
     ],
     # ------------------------------------------------------------------ 03-rnn
@@ -255,6 +411,73 @@ def make_windows(series, length):
 '''),
     ],
     # ------------------------------------------------------------------ 04-gan
+    'gan-fix-step': [
+        ("fixes the detach and the loss, but never clears the discriminator's gradients", '''
+def gan_step(G, D, opt_G, opt_D, real, z):
+    opt_G.zero_grad()
+    fake = G(z)
+    d_loss = discriminator_loss(D(real), D(fake.detach()))
+    d_loss.backward()
+    opt_D.step()
+    g_loss = generator_loss(D(G(z)), non_saturating=True)
+    g_loss.backward()
+    opt_G.step()
+    return d_loss.item(), g_loss.item()
+'''),
+        ("fixes the gradients and the loss, but leaves the fakes attached to G in the discriminator step", '''
+def gan_step(G, D, opt_G, opt_D, real, z):
+    opt_G.zero_grad()
+    opt_D.zero_grad()
+    fake = G(z)
+    d_loss = discriminator_loss(D(real), D(fake))
+    d_loss.backward()
+    opt_D.step()
+    g_loss = generator_loss(D(G(z)), non_saturating=True)
+    g_loss.backward()
+    opt_G.step()
+    return d_loss.item(), g_loss.item()
+'''),
+        ("fixes the gradients and the detach, but keeps the saturating (minimax) loss", '''
+def gan_step(G, D, opt_G, opt_D, real, z):
+    fake = G(z)
+    d_loss = discriminator_loss(D(real), D(fake.detach()))
+    opt_D.zero_grad()
+    d_loss.backward()
+    opt_D.step()
+    g_loss = generator_loss(D(fake), non_saturating=False)
+    opt_G.zero_grad()
+    g_loss.backward()
+    opt_G.step()
+    return d_loss.item(), g_loss.item()
+'''),
+        ("scores the fakes for the generator with the discriminator before its step", '''
+def gan_step(G, D, opt_G, opt_D, real, z):
+    fake = G(z)
+    fake_logits = D(fake)
+    d_loss = discriminator_loss(D(real), fake_logits)
+    g_loss = generator_loss(fake_logits)
+    opt_D.zero_grad()
+    d_loss.backward(retain_graph=True)
+    opt_D.step()
+    opt_G.zero_grad()
+    g_loss.backward()
+    opt_G.step()
+    return d_loss.item(), g_loss.item()
+'''),
+        ("returns the losses as tensors", '''
+def gan_step(G, D, opt_G, opt_D, real, z):
+    fake = G(z)
+    d_loss = discriminator_loss(D(real), D(fake.detach()))
+    opt_D.zero_grad()
+    d_loss.backward()
+    opt_D.step()
+    g_loss = generator_loss(D(fake))
+    opt_G.zero_grad()
+    g_loss.backward()
+    opt_G.step()
+    return d_loss.detach(), g_loss.detach()
+'''),
+    ],
     'gan-modes-covered': [
         ("credits each sample only to its nearest centre (one sample cannot cover two centres)", '''
 def modes_covered(samples, centres, radius):
