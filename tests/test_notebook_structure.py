@@ -44,9 +44,6 @@ def test_exercise_conventions(path: Path):
     assert len(exercises) >= 2, f"{path.name}: at least 2 graded exercises expected, found {sorted(exercises)}"
     for stem, parts in exercises.items():
         assert stem.split("-")[0] in topic_words, f"{path.name}: grade id {stem!r} should start with a word of the topic"
-        if parts.get("solution", {}).get("grade"):   # an answer graded by hand: one cell, no test cells
-            assert set(parts) == {"solution"}, f"{path.name}: {stem} is graded by hand and has no test cells"
-            continue
         assert set(parts) == {"solution", "visible", "hidden"}, f"{path.name}: {stem} needs solution, visible and hidden cells"
         assert parts["hidden"]["points"] > parts["visible"]["points"], f"{stem}: hidden tests must be worth most points"
     for cell in nb.cells:
@@ -133,8 +130,10 @@ def test_the_catalog_describes_every_exercise():
 
     found: dict[str, tuple[bool, bool]] = {}       # stem -> (graded by hand, has hidden tests)
     for path in NOTEBOOKS:
-        for stem, parts in _exercises(nbformat.read(path, as_version=4)).items():
-            found[stem] = (bool(parts.get("solution", {}).get("grade")), "hidden" in parts)
+        nb = nbformat.read(path, as_version=4)
+        found.update((stem, (False, "hidden" in parts)) for stem, parts in _exercises(nb).items())
+        found.update((c.metadata.nbgrader["grade_id"], (True, False)) for c in nb.cells
+                     if _hand_graded(c.metadata.get("nbgrader", {})))
     assert set(found) == set(CATALOG), (f"exercises without a catalog entry: {sorted(set(found) - set(CATALOG))}; "
                                         f"entries without an exercise: {sorted(set(CATALOG) - set(found))}")
     for stem, (by_hand, hidden) in found.items():
@@ -154,8 +153,12 @@ def test_each_chapter_has_exercises_of_every_kind():
     from dlcourse.grading.notebooks import chapters
 
     for chapter in chapters():
-        kinds = [CATALOG[stem].kind for path in (ROOT / "solutions" / chapter).glob("*.ipynb")
-                 for stem in _exercises(nbformat.read(path, as_version=4)) if stem in CATALOG]
+        kinds = []
+        for path in (ROOT / "solutions" / chapter).glob("*.ipynb"):
+            nb = nbformat.read(path, as_version=4)
+            stems = list(_exercises(nb)) + [c.metadata.nbgrader["grade_id"] for c in nb.cells
+                                            if _hand_graded(c.metadata.get("nbgrader", {}))]
+            kinds += [CATALOG[stem].kind for stem in stems if stem in CATALOG]
         assert sum(k != IMPLEMENT for k in kinds) >= 4, f"{chapter}: kinds {kinds}"
         missing = {GRADIENT, TRAIN, BUG, PREDICT, EXPLAIN} - set(kinds)
         assert not missing, f"{chapter}: no exercise of kind {sorted(missing)}"
