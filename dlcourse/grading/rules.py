@@ -86,6 +86,8 @@ class Rule:
         one function (``torch.softmax``, ``F.softmax``, ``x.softmax``, ``nn.Softmax``) are named once."""
         forms: dict[str, str] = {}       # normalised name -> the name shown
         others: list[str] = []
+        in_torch = {p.partition(":")[2].split(".")[-1].lower().replace("_", "") for p in self.forbid
+                    if p.split(".")[0].split(":")[0] == "torch"}
         for path in self.forbid:
             module, _, qual = path.partition(":")
             last = qual.split(".")[-1]
@@ -93,6 +95,8 @@ class Rule:
                 continue                         # a method of a class that is forbidden whole
             if module == "__main__":
                 others.append(f"`{qual}` (defined above)")
+            elif module.split(".")[0] == "dlcourse" and last.lower().replace("_", "") not in in_torch:
+                others.append(f"`{_short(path)}`")   # dlcourse's own helper, with no PyTorch form
             elif module.split(".")[0] in ("torch", "dlcourse") and ("." not in qual or qual.startswith("Tensor.")):
                 key = last.lower().replace("_", "")
                 if key not in forms or last[0].islower() and not forms[key][0].islower():
@@ -456,6 +460,7 @@ RULES: dict[str, Rule] = {
         why=('loading the weights into a dnn.MLP and calling it (directly or through functional_call) runs the '
              'whole forward pass the exercise asks to write')),
     'fnn-predict': Rule(
+        note='predictions are literals you work out by reasoning, before running anything: a tuple of ints, True or False and the offered strings; no code computes them.',
         allowed=('literals written by reasoning, before running anything: a tuple of ints, True or False and '
                  'the offered strings'),
         why=('a prediction is a commitment made before the check: the answer cell holds literals only, and the '
@@ -529,6 +534,7 @@ RULES: dict[str, Rule] = {
              "1) (the hidden test's reference) or a strided view makes every window at once")),
     # 02-model-types/04-gan
     'gan-fix-step': Rule(
+        note="nothing is off limits: the repair is the order and the targets of the two updates. Use the players' forward passes, discriminator_loss and generator_loss, detach(), the optimisers' zero_grad() and step(), .backward() and .item().",
         allowed=("the players' forward passes, discriminator_loss and generator_loss, detach(), the optimisers' "
                  'zero_grad() and step(), .backward() and .item()'),
         why=("no built-in does this in one call: the step is the lesson's own loop (train_gan), and the exercise "
@@ -570,6 +576,7 @@ RULES: dict[str, Rule] = {
         why=("quantiles are a building block here (the prompt names torch.quantile); matplotlib's "
              'boxplot_stats(x, whis=k) returns the Tukey fliers per column, i.e. the answer')),
     'data-fix-leakage': Rule(
+        note="nothing is off limits: the repair is which rows the split and the statistics come from. Use torch.randperm(N, generator=generator), indexing, mean and std along dim 0, and broadcasting (scikit-learn's train_test_split and StandardScaler are fine too, fitted on the training rows).",
         allowed=('torch.randperm(N, generator=generator), indexing, mean and std along dim 0, and broadcasting '
                  "(scikit-learn's train_test_split and StandardScaler are fine too, fitted on the training rows)"),
         why=('nothing to forbid: the exercise is which rows the split and the statistics come from, not a formula '
