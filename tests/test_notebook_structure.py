@@ -16,6 +16,10 @@ def _hand_graded(meta: dict) -> bool:
     return bool(meta.get("solution") and meta.get("grade"))
 
 
+def _hand_graded_stems(nb) -> list[str]:
+    return [c.metadata.nbgrader["grade_id"] for c in nb.cells if _hand_graded(c.metadata.get("nbgrader", {}))]
+
+
 def _exercises(nb) -> dict[str, dict[str, dict]]:
     """{stem: {"solution"|"visible"|"hidden": nbgrader metadata}} of the autograded exercises."""
     found: dict[str, dict[str, dict]] = {}
@@ -132,8 +136,7 @@ def test_the_catalog_describes_every_exercise():
     for path in NOTEBOOKS:
         nb = nbformat.read(path, as_version=4)
         found.update((stem, (False, "hidden" in parts)) for stem, parts in _exercises(nb).items())
-        found.update((c.metadata.nbgrader["grade_id"], (True, False)) for c in nb.cells
-                     if _hand_graded(c.metadata.get("nbgrader", {})))
+        found.update((stem, (True, False)) for stem in _hand_graded_stems(nb))
     assert set(found) == set(CATALOG), (f"exercises without a catalog entry: {sorted(set(found) - set(CATALOG))}; "
                                         f"entries without an exercise: {sorted(set(CATALOG) - set(found))}")
     for stem, (by_hand, hidden) in found.items():
@@ -156,8 +159,7 @@ def test_each_chapter_has_exercises_of_every_kind():
         kinds = []
         for path in (ROOT / "solutions" / chapter).glob("*.ipynb"):
             nb = nbformat.read(path, as_version=4)
-            stems = list(_exercises(nb)) + [c.metadata.nbgrader["grade_id"] for c in nb.cells
-                                            if _hand_graded(c.metadata.get("nbgrader", {}))]
+            stems = list(_exercises(nb)) + _hand_graded_stems(nb)
             kinds += [CATALOG[stem].kind for stem in stems if stem in CATALOG]
         assert sum(k != IMPLEMENT for k in kinds) >= 4, f"{chapter}: kinds {kinds}"
         missing = {GRADIENT, TRAIN, BUG, PREDICT, EXPLAIN} - set(kinds)

@@ -17,7 +17,7 @@ import pytest
 
 from dlcourse.grading.authoring import VISIBLE
 from dlcourse.grading.catalog import CATALOG, EXPLAIN
-from tests.slices import Slice
+from tests.slices import Slice, _reads
 from tests.wrong_answers import WRONG
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,7 +38,6 @@ EXERCISES = _exercises()
 def _slice(path: Path, stem: str) -> Slice:
     reads = set()
     for _, source in WRONG.get(stem, []):
-        from tests.slices import _reads
         reads |= _reads(source)
     return Slice.of(path, stem, extra_reads=reads)
 

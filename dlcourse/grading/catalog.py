@@ -270,7 +270,7 @@ def exercise_rows(chapter_dir) -> list[tuple[str, str, str, str]]:
 
     import nbformat
 
-    from dlcourse.grading.authoring import HIDDEN, VISIBLE
+    from dlcourse.grading.authoring import HIDDEN, exercise_of
 
     rows = []
     for path in sorted(Path(chapter_dir).glob("*.ipynb")):
@@ -289,9 +289,8 @@ def exercise_rows(chapter_dir) -> list[tuple[str, str, str, str]]:
                 if meta.get("grade"):
                     points.setdefault(gid, {})["hand"] = float(meta["points"])
             elif meta.get("grade"):
-                part = "visible" if gid.endswith(VISIBLE) else "hidden" if gid.endswith(HIDDEN) else "visible"
-                stem = gid.removesuffix(VISIBLE).removesuffix(HIDDEN)
-                points.setdefault(stem, {})[part] = float(meta["points"])
+                part = "hidden" if gid.endswith(HIDDEN) else "visible"   # as dlcourse check counts it
+                points.setdefault(exercise_of(gid), {})[part] = float(meta["points"])
         for stem in order:
             p = points.get(stem, {})
             entry = CATALOG.get(stem)

@@ -32,6 +32,11 @@ def _problems_by_student(course: Path, chapter: str) -> dict[str, list[str]]:
     return out
 
 
+def _answer(notebook: str, grade) -> str:
+    """An answer awaiting manual grading, as the reports name it: ``notebook/cell (points)``."""
+    return f"{notebook}/{grade.name} ({grade.max_score:g})"
+
+
 def awaiting_manual(course: Path, chapter: str) -> dict[str, list[str]]:
     """Student -> the answers of ``chapter`` still to be graded by hand (``notebook/cell (points)``)."""
     from nbgrader.api import Gradebook
@@ -42,7 +47,7 @@ def awaiting_manual(course: Path, chapter: str) -> dict[str, list[str]]:
             for nb in sub.notebooks:
                 for grade in nb.grades:
                     if grade.needs_manual_grade:
-                        out.setdefault(sub.student_id, []).append(f"{nb.name}/{grade.name} ({grade.max_score:g})")
+                        out.setdefault(sub.student_id, []).append(_answer(nb.name, grade))
     return {student: sorted(cells) for student, cells in sorted(out.items())}
 
 
@@ -58,7 +63,6 @@ def write_reports(course: Path, chapter: str, extra_problems: list[str] | None =
     folder = course / "reports" / chapter
     folder.mkdir(parents=True, exist_ok=True)
     problems = _problems_by_student(course, chapter)
-    waiting = awaiting_manual(course, chapter)
     for line in extra_problems or []:
         student, _, what = line.partition(": ")
         if what and what not in problems.setdefault(student, []):
@@ -72,17 +76,19 @@ def write_reports(course: Path, chapter: str, extra_problems: list[str] | None =
         for sub in sorted(assignment.submissions, key=lambda s: s.student_id):
             by_nb = {nb.name: nb for nb in sub.notebooks}
             row = {"student": sub.student_id, "timestamp": sub.timestamp.isoformat() if sub.timestamp else ""}
+            waiting = []
             for name in notebooks:
                 row[name] = by_nb[name].score if name in by_nb else 0
                 for grade in (by_nb[name].grades if name in by_nb else []):
                     if grade.needs_manual_grade:
                         pending[(name, grade.name)] += 1
+                        waiting.append(_answer(name, grade))
                     else:
                         per_cell[(name, grade.name)].append(grade.score)
             row.update(score=sub.score, max_score=sub.max_score,
                        percent=round(100 * sub.score / sub.max_score, 1) if sub.max_score else 0.0,
                        late_penalty=sub.late_submission_penalty,
-                       awaiting_manual_grading="; ".join(waiting.get(sub.student_id, [])),
+                       awaiting_manual_grading="; ".join(sorted(waiting)),
                        problems="; ".join(problems.get(sub.student_id, [])))
             rows.append(row)
             totals.append(sub.score)

@@ -70,7 +70,7 @@ class Rule:
     autograd: bool = False
     allowed: str = ""
     why: str = ""             # for instructors: what the one-line call would skip
-    note: str = ""            # the prompt's sentence when nothing is forbidden and "no built-in" would not fit
+    note: str = ""            # when nothing is forbidden and "no built-in" would not fit: what to say before "Use"
 
     def names(self) -> list[str]:
         """The forbidden callables as a reader knows them (``torch.nn.functional.softmax``)."""
@@ -111,8 +111,8 @@ class Rule:
         if self.autograd:
             off.append("autograd (`.backward()`, `torch.autograd`, `torch.func`)")
         if not off:
-            return f"**From scratch:** {self.note}" if self.note else \
-                f"**From scratch:** no built-in does this in one call; use {self.allowed}."
+            lead = self.note or "no built-in does this in one call;"
+            return f"**From scratch:** {lead} {'U' if self.note else 'u'}se {self.allowed}."
         listed = "; ".join(off)
         return f"**From scratch:** off limits here: {listed}. Use {self.allowed}."
 
@@ -363,10 +363,8 @@ RULES: dict[str, Rule] = {
         why=('F.linear / addmm / a Linear layer compute X W^T + b in one call, the whole layer the exercise asks'
              " to write as one matrix product (the notebook itself shows F.linear as 'the built-in')")),
     'structure-predict': Rule(
-        note=('predictions are literals you work out by reasoning, before running anything: numbers, tuples, '
-              'True or False and the offered strings; no code computes them.'),
-        allowed=('literals written by reasoning, before running anything: numbers, tuples, True or False and '
-                 'the offered strings'),
+        note='no code computes a prediction: work each out by reasoning, before running anything.',
+        allowed='literals: numbers, tuples, True or False and the offered strings',
         why=('a prediction is a commitment made before the check: the answer cell holds literals only, and the '
              'visible test looks at their form, never at their values')),
     'structure-count-parameters': Rule(
@@ -460,9 +458,8 @@ RULES: dict[str, Rule] = {
         why=('loading the weights into a dnn.MLP and calling it (directly or through functional_call) runs the '
              'whole forward pass the exercise asks to write')),
     'fnn-predict': Rule(
-        note='predictions are literals you work out by reasoning, before running anything: a tuple of ints, True or False and the offered strings; no code computes them.',
-        allowed=('literals written by reasoning, before running anything: a tuple of ints, True or False and '
-                 'the offered strings'),
+        note='no code computes a prediction: work each out by reasoning, before running anything.',
+        allowed='literals: a tuple of ints, True or False and the offered strings',
         why=('a prediction is a commitment made before the check: the answer cell holds literals only, and the '
              'visible test looks at their form, never at their values')),
     'fnn-shift': Rule(
@@ -534,7 +531,7 @@ RULES: dict[str, Rule] = {
              "1) (the hidden test's reference) or a strided view makes every window at once")),
     # 02-model-types/04-gan
     'gan-fix-step': Rule(
-        note="nothing is off limits: the repair is the order and the targets of the two updates. Use the players' forward passes, discriminator_loss and generator_loss, detach(), the optimisers' zero_grad() and step(), .backward() and .item().",
+        note='nothing is off limits: the repair is the order and the targets of the two updates.',
         allowed=("the players' forward passes, discriminator_loss and generator_loss, detach(), the optimisers' "
                  'zero_grad() and step(), .backward() and .item()'),
         why=("no built-in does this in one call: the step is the lesson's own loop (train_gan), and the exercise "
@@ -576,7 +573,7 @@ RULES: dict[str, Rule] = {
         why=("quantiles are a building block here (the prompt names torch.quantile); matplotlib's "
              'boxplot_stats(x, whis=k) returns the Tukey fliers per column, i.e. the answer')),
     'data-fix-leakage': Rule(
-        note="nothing is off limits: the repair is which rows the split and the statistics come from. Use torch.randperm(N, generator=generator), indexing, mean and std along dim 0, and broadcasting (scikit-learn's train_test_split and StandardScaler are fine too, fitted on the training rows).",
+        note='nothing is off limits: the repair is which rows the split and the statistics come from.',
         allowed=('torch.randperm(N, generator=generator), indexing, mean and std along dim 0, and broadcasting '
                  "(scikit-learn's train_test_split and StandardScaler are fine too, fitted on the training rows)"),
         why=('nothing to forbid: the exercise is which rows the split and the statistics come from, not a formula '
@@ -588,8 +585,8 @@ RULES: dict[str, Rule] = {
         why=("DummyClassifier(strategy='most_frequent') is the tests' reference; torch.mode / scipy.stats.mode "
              'return the most frequent label, smallest on a tie, which is the part that needs care')),
     'selection-predict': Rule(
-        note='predictions are literals you work out by reasoning, before running anything: the letters A, B, C and True or False; no code computes them.',
-        allowed='your reasoning: the letters A, B, C and True or False, written as literals',
+        note='no code computes a prediction: work each out by reasoning, before running anything.',
+        allowed='literals: the letters A, B, C and True or False',
         why=('nothing to forbid: the answer is a dict of literal predictions and no student code runs while it is '
              "graded; the hidden test recomputes the truth with the lesson's polynomial_curves in the grader")),
     'selection-pick-best': Rule(
@@ -685,8 +682,8 @@ RULES: dict[str, Rule] = {
         allowed='torch.special.ndtr, exp, math.sqrt(2 * math.pi), torch.where with a safe divisor, clamp_min',
         why='dlcourse.tuning.expected_improvement is the same NaN-safe closed form in one call'),
     'tuning-target': Rule(
-        note="your answer is only a configuration: any values within the ranges stated above; the lesson's `train_digits` does the training, here and when graded.",
-        allowed="any values within the ranges stated above; the lesson's train_digits does the training",
+        note="your answer is only a configuration; the lesson's `train_digits` does the training, here and when graded.",
+        allowed='any values within the ranges stated above',
         why=('nothing to forbid: the answer is a dict of five numbers and no student code runs while the model '
              "trains; train_digits, the lesson's function rebuilt from the instructor's notebook in the grader, "
              'does all the work, so there is no call to watch')),
