@@ -9,6 +9,8 @@ enforced in unit tests; exit status 1 when one is missed, so the script can gate
   memory-bound elementwise kernels, forward and backward, where the built-in runs one fused kernel;
 - "reduction" (softmax, log_softmax, mse_loss, cross_entropy) within 6x;
 - "layer" (Linear, MLP) within 1.5x: the matrix product dominates, so ours must cost about the same;
+- "step" (one GAN training step, ``dlcourse.nn.gan.train_step`` with dlcourse's MLP players and losses)
+  within 1.5x of the same step built from ``nn.Sequential`` and ``F.binary_cross_entropy_with_logits``;
 - "check" (numerical_gradient of a 16 x 32 weight) within 2x of ``torch.autograd.gradcheck``, which computes
   the same central differences (plus one backward pass to compare with).
 On CUDA the ratios are printed without targets (launch overhead dominates at these sizes).
@@ -28,7 +30,7 @@ from torch import nn
 
 import dlcourse.nn as dnn
 
-TARGETS = {"elementwise": 20.0, "reduction": 6.0, "layer": 1.5, "check": 2.0}
+TARGETS = {"elementwise": 20.0, "reduction": 6.0, "layer": 1.5, "step": 1.5, "check": 2.0}
 Case = tuple[str, str, Callable[[], None], Callable[[], None]]  # (name, kind, ours, built-in)
 
 
@@ -55,6 +57,36 @@ def _fwd_bwd(f: Callable[..., torch.Tensor], *inputs: torch.Tensor) -> Callable[
     return run
 
 
+def _gan_steps(device: torch.device, g: torch.Generator) -> tuple[Callable[[], None], Callable[[], None]]:
+    """One GAN step on 256 points in 8-D: dlcourse's players and ``train_step`` vs the same step in built-ins."""
+    from dlcourse.nn.gan import Discriminator, Generator, train_step
+
+    real = torch.randn(256, 8, generator=g).to(device)  # (B, D)
+    z = torch.randn(256, 16, generator=g).to(device)    # (B, Z)
+    # torch.relu as the activation, as the notebook does: the step and the losses are what is measured
+    G = Generator(16, [128, 128], 8, activation=torch.relu).to(device)
+    D = Discriminator(8, [128, 128], activation=torch.relu).to(device)
+    G_ref = nn.Sequential(nn.Linear(16, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 8)).to(device)
+    D_ref = nn.Sequential(nn.Linear(8, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 1)).to(device)
+    opts = [torch.optim.SGD(m.parameters(), lr=1e-4) for m in (G, D, G_ref, D_ref)]
+
+    def builtin() -> None:
+        fake = G_ref(z)
+        logits = D_ref(torch.cat([real, fake.detach()])).squeeze(1)  # (2B,)
+        d_loss = (F.binary_cross_entropy_with_logits(logits[:256], torch.ones(256, device=device))
+                  + F.binary_cross_entropy_with_logits(logits[256:], torch.zeros(256, device=device)))
+        opts[3].zero_grad()
+        d_loss.backward()
+        opts[3].step()
+        g_loss = F.binary_cross_entropy_with_logits(D_ref(fake).squeeze(1), torch.ones(256, device=device))
+        opts[2].zero_grad()
+        g_loss.backward()
+        opts[2].step()
+        d_loss.item(), g_loss.item()
+
+    return (lambda: train_step(G, D, opts[0], opts[1], real, z) and None), builtin
+
+
 def cases(device: torch.device) -> list[Case]:
     g = torch.Generator(device="cpu").manual_seed(0)
     x = torch.randn(256, 1024, generator=g).to(device).requires_grad_()
@@ -79,6 +111,7 @@ def cases(device: torch.device) -> list[Case]:
     mlp = dnn.MLP(1024, [512, 512], 10).to(device)
     seq = nn.Sequential(nn.Linear(1024, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10)).to(device)
     out.append(("MLP", "layer", _fwd_bwd(mlp, x), _fwd_bwd(seq, x)))
+    out.append(("gan_train_step", "step", *_gan_steps(device, g)))
     if device.type == "cpu":
         from dlcourse.gradcheck import numerical_gradient
 

@@ -150,7 +150,7 @@ CATALOG: dict[str, Entry] = {
     'gan-fix-step': Entry(BUG, hidden=(
         "other generators and discriminators (sizes, activations) in float64, plain SGD with other learning "
         "rates and weight decay, leftover gradients in both players, and the parameters of both players and "
-        "the returned losses after one and after three steps, compared with a reference step.")),
+        "the returned losses after one and after three steps, compared with dlcourse's train_step.")),
     'gan-modes-covered': Entry(IMPLEMENT, hidden=(
         "points placed around none, some or all of a ring of centres mixed with far-away points, thousands of "
         "points on one centre, points just outside the radius, one sample between two close centres, 3-D centres "

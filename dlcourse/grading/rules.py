@@ -531,11 +531,11 @@ RULES: dict[str, Rule] = {
              "1) (the hidden test's reference) or a strided view makes every window at once")),
     # 02-model-types/04-gan
     'gan-fix-step': Rule(
-        note='nothing is off limits: the repair is the order and the targets of the two updates.',
+        forbid=('dlcourse.nn.gan:train_step',),
         allowed=("the players' forward passes, discriminator_loss and generator_loss, detach(), the optimisers' "
                  'zero_grad() and step(), .backward() and .item()'),
-        why=("no built-in does this in one call: the step is the lesson's own loop (train_gan), and the exercise "
-             'is to find where the buggy copy departs from it')),
+        why=("dlcourse's train_step (the tests' reference) is the repaired step in one call; gan.train, which the "
+             'lesson runs, reaches it only through train_step, which the guard sees however it is called')),
     'gan-modes-covered': Rule(
         allowed='torch.cdist or broadcasting, <= radius, any(dim=0), sum and int()',
         why='no built-in does this in one call'),

@@ -477,6 +477,11 @@ def gan_step(G, D, opt_G, opt_D, real, z):
     opt_G.step()
     return d_loss.detach(), g_loss.detach()
 '''),
+        ("hands the step to dlcourse's train_step, the reference it re-implements", '''
+def gan_step(G, D, opt_G, opt_D, real, z):
+    from dlcourse.nn import gan as _g
+    return _g.train_step(G, D, opt_G, opt_D, real, z)
+'''),
     ],
     'gan-modes-covered': [
         ("credits each sample only to its nearest centre (one sample cannot cover two centres)", '''
