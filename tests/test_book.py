@@ -68,3 +68,16 @@ def test_pages_load_nothing_from_the_network(site):
     for page in sorted(site.rglob("*.html")):
         found = external.findall(page.read_text(encoding="utf-8"))
         assert not found, f"{page.relative_to(site)} loads {found[0]}"
+
+
+def test_every_exercise_shows_its_stub_and_the_exercise_notebook(site):
+    """In the book an exercise is its prompt, the student's stub and a link to the exercise notebook."""
+    import nbformat
+
+    for nb in sorted((ROOT / "notebooks").glob("*/*.ipynb")):
+        answers = [c for c in nbformat.read(nb, as_version=4).cells
+                   if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")]
+        text = (site / "solutions" / nb.parent.name / f"{nb.stem}.html").read_text(encoding="utf-8")
+        assert text.count("YOUR CODE HERE") == sum(c.source.count("YOUR CODE HERE") for c in answers), nb.name
+        assert text.count("Exercise notebook:") == len(answers), f"{nb.name}: one link per exercise"
+        assert text.count(f'/{nb.name}"') >= len(answers), f"{nb.name}: the links download the student copy"
