@@ -7,6 +7,8 @@ A ratio of 2.0 means ours takes twice the built-in's time. Targets on CPU (repor
 enforced in unit tests; exit status 1 when one is missed, so the script can gate a release):
 - "elementwise" (relu, sigmoid, tanh, bce_with_logits) within 20x: each is a chain of 3 to 8
   memory-bound elementwise kernels, forward and backward, where the built-in runs one fused kernel;
+- "dropout" (dlcourse.nn.dropout at p = 0.5, mask drawn in every call) within 3x of F.dropout: a uniform
+  draw, a comparison and two elementwise products, where the built-in draws a Bernoulli mask in place;
 - "reduction" (softmax, log_softmax, mse_loss, cross_entropy) within 6x;
 - "layer" (Linear, MLP) within 1.5x: the matrix product dominates, so ours must cost about the same;
 - "step" (one GAN training step, ``dlcourse.nn.gan.train_step`` with dlcourse's MLP players and losses)
@@ -30,7 +32,7 @@ from torch import nn
 
 import dlcourse.nn as dnn
 
-TARGETS = {"elementwise": 20.0, "reduction": 6.0, "layer": 1.5, "step": 1.5, "check": 2.0}
+TARGETS = {"elementwise": 20.0, "dropout": 3.0, "reduction": 6.0, "layer": 1.5, "step": 1.5, "check": 2.0}
 Case = tuple[str, str, Callable[[], None], Callable[[], None]]  # (name, kind, ours, built-in)
 
 
@@ -106,6 +108,8 @@ def cases(device: torch.device) -> list[Case]:
                 _fwd_bwd(lambda z: F.cross_entropy(z, target), logits)))
     out.append(("bce_with_logits", "elementwise", _fwd_bwd(lambda z: dnn.binary_cross_entropy_with_logits(z, y), x),
                 _fwd_bwd(lambda z: F.binary_cross_entropy_with_logits(z, y), x)))
+    out.append(("dropout", "dropout", _fwd_bwd(lambda t: dnn.dropout(t, 0.5), x),
+                _fwd_bwd(lambda t: F.dropout(t, 0.5), x)))
     ours_lin, ref_lin = dnn.Linear(1024, 512).to(device), nn.Linear(1024, 512).to(device)
     out.append(("Linear", "layer", _fwd_bwd(ours_lin, x), _fwd_bwd(ref_lin, x)))
     mlp = dnn.MLP(1024, [512, 512], 10).to(device)

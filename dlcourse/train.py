@@ -7,6 +7,14 @@ loss and (given a validation loader) the validation loss and metrics::
                   val_loader=val_loader)
     history["train_loss"], history["val_loss"], history["val_accuracy"]   # lists, one value per epoch
 
+Early stopping watches the validation loss, keeps the best weights and stops after ``patience``
+epochs without improvement::
+
+    stopper = EarlyStopping(patience=10)
+    history = fit(model, train_loader, loss_fn=cross_entropy, optimizer=opt, epochs=200,
+                  val_loader=val_loader, early_stopping=stopper)
+    stopper.best_epoch, stopper.best_loss, stopper.stopped_epoch   # the model now holds the best weights
+
 The model's device is where the batches go (``next(model.parameters()).device``), so the
 caller decides the device once, with ``model.to(get_device())``.
 
@@ -46,6 +54,63 @@ def progress(iterable: Iterable, desc: str | None = None, total: int | None = No
 def _model_device(model: nn.Module) -> torch.device:
     p = next(model.parameters(), None)
     return torch.device("cpu") if p is None else p.device
+
+
+class EarlyStopping:
+    """Stop training when the validation loss has not improved for ``patience`` epochs; keep the best weights.
+
+    Call :meth:`step` once per epoch, with that epoch's validation loss; it returns True when training
+    should stop. A loss counts as an improvement when it is below the best so far by more than
+    ``min_delta`` (a tie is no improvement). Epochs are counted from 1, as in the history of :func:`fit`.
+    Use a new ``EarlyStopping`` for each run.
+
+    Attributes:
+        best_loss: the lowest validation loss seen (``inf`` before the first epoch).
+        best_epoch: the epoch that reached it (0 before the first epoch).
+        stopped_epoch: the epoch after which :meth:`step` said stop, or None while it has not.
+        best_state: a copy of the model's ``state_dict`` at ``best_epoch`` (when ``restore_best``).
+
+    >>> stopper = EarlyStopping(patience=2, restore_best=False)
+    >>> [stopper.step(loss) for loss in [0.9, 0.5, 0.6, 0.5]]  # epoch 4 ties epoch 2: no improvement
+    [False, False, False, True]
+    >>> stopper.best_epoch, stopper.best_loss, stopper.stopped_epoch
+    (2, 0.5, 4)
+    """
+
+    def __init__(self, patience: int, min_delta: float = 0.0, restore_best: bool = True) -> None:
+        if patience < 1:
+            raise ValueError(f"patience must be at least 1 epoch, got {patience}")
+        if min_delta < 0:
+            raise ValueError(f"min_delta must be >= 0, got {min_delta}")
+        self.patience, self.min_delta, self.restore_best = patience, min_delta, restore_best
+        self.best_loss = float("inf")
+        self.best_epoch = 0
+        self.epoch = 0
+        self.stopped_epoch: int | None = None
+        self.best_state: dict[str, Tensor] | None = None
+
+    def step(self, val_loss: float, model: nn.Module | None = None) -> bool:
+        """Record one epoch's validation loss (and the model's weights if it is the best); True means stop."""
+        self.epoch += 1
+        if val_loss < self.best_loss - self.min_delta:
+            self.best_loss, self.best_epoch = val_loss, self.epoch
+            if self.restore_best:
+                if model is None:
+                    raise ValueError("restore_best=True needs the model, to keep a copy of its best weights")
+                # a copy, not the live tensors, which the next optimizer steps change in place
+                self.best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            return False
+        if self.epoch - self.best_epoch < self.patience:
+            return False
+        if self.stopped_epoch is None:
+            self.stopped_epoch = self.epoch
+        return True
+
+    def restore(self, model: nn.Module) -> None:
+        """Load the best weights seen back into ``model``."""
+        if self.best_state is None:
+            raise ValueError("no best weights kept: call step(val_loss, model) with restore_best=True first")
+        model.load_state_dict(self.best_state)
 
 
 @torch.no_grad()
@@ -90,6 +155,7 @@ def fit(
     val_loader: Iterable[tuple[Tensor, Tensor]] | None = None,
     metrics: Mapping[str, Metric] | None = None,
     penalty: Callable[[nn.Module], Tensor] | None = None,
+    early_stopping: EarlyStopping | None = None,
     progress: bool = True,
 ) -> dict[str, list[float]]:
     """Train ``model`` for ``epochs`` epochs and return its history.
@@ -97,9 +163,15 @@ def fit(
     ``penalty(model)`` (e.g. ``lambda m: 1e-4 * l2_penalty(m)``) is added to each batch's loss;
     the recorded ``train_loss`` is the data loss alone, so runs with and without a penalty
     compare on the same scale.
+
+    ``early_stopping`` (an :class:`EarlyStopping`) watches ``val_loss`` after every epoch: training
+    ends early when it says stop (the history then has fewer than ``epochs`` entries), and the model
+    gets its best weights back at the end when ``early_stopping.restore_best`` is set.
     """
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
+    if early_stopping is not None and val_loader is None:
+        raise ValueError("early stopping watches the validation loss: pass val_loader too")
     device = _model_device(model)
     history: dict[str, list[float]] = {"train_loss": []}
     bar = tqdm(range(epochs), desc="epochs", leave=False, disable=not progress or _tqdm_disabled())
@@ -122,4 +194,8 @@ def fit(
                 history.setdefault(f"val_{name}", []).append(value)
                 postfix[f"val_{name}"] = f"{value:.4f}"
         bar.set_postfix(postfix)
+        if early_stopping is not None and early_stopping.step(history["val_loss"][-1], model):
+            break
+    if early_stopping is not None and early_stopping.restore_best:
+        early_stopping.restore(model)
     return history

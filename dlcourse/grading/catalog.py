@@ -96,6 +96,15 @@ CATALOG: dict[str, Entry] = {
     'regularization-target': Entry(TRAIN, hidden=(
         "another sample of 200 training digits, the returned model scored on the 360 digits of the test "
         "split, which your function never sees, with the same accuracy threshold and time budget.")),
+    # 01-basics/05-dropout-early-stopping
+    'dropout-inverted': Entry(IMPLEMENT, hidden=(
+        "other shapes (1-D to 4-D) and probabilities, float32 and float64 inputs with negative entries, "
+        "the drop rate and the mean over a large tensor, independence across rows and columns, the gradient "
+        "mask / (1 - p), evaluation mode and p = 0 returning the input, p = 1 and fresh generators.")),
+    'dropout-explain': Entry(EXPLAIN, hidden=''),
+    'early-stopping-epochs': Entry(IMPLEMENT, hidden=(
+        "random loss curves of 1 to 300 epochs with plateaus, ties and late improvements, patience from 1 "
+        "to 30, compared with dlcourse's EarlyStopping, and Python ints returned.")),
     # ---------------------------------------- end of 01-basics
 
     # ========== Chapter 02-model-types ==========

@@ -450,6 +450,26 @@ RULES: dict[str, Rule] = {
                  'dnn.l2_penalty, dropout), trained on the X_train and y_train it is given'),
         why=('loading the digits inside the call would let the model learn from more than the 200 digits it is '
              'given, the held-out test digits included')),
+    # 01-basics/05-dropout-early-stopping
+    'dropout-inverted': Rule(
+        forbid=('torch.nn.functional:dropout', 'torch:dropout', 'torch:dropout_', 'torch.nn:Dropout',
+                'dlcourse.nn.dropout:dropout', 'dlcourse.nn.dropout:Dropout', 'torch:native_dropout',
+                'torch:feature_dropout', 'torch:feature_dropout_',
+                'torch.nn.functional:dropout1d', 'torch.nn.functional:dropout2d', 'torch.nn.functional:dropout3d',
+                'torch.nn:Dropout1d', 'torch.nn:Dropout2d', 'torch.nn:Dropout3d',
+                'torch.nn.functional:alpha_dropout', 'torch:alpha_dropout', 'torch:alpha_dropout_',
+                'torch.nn.functional:feature_alpha_dropout', 'torch:feature_alpha_dropout',
+                'torch:feature_alpha_dropout_', 'torch.nn:AlphaDropout', 'torch.nn:FeatureAlphaDropout'),
+        allowed=('torch.rand (or torch.bernoulli) with the given generator, a comparison, .to(x.dtype), '
+                 'multiplication and division'),
+        why=("F.dropout / nn.Dropout / torch.dropout and dlcourse's dropout are inverted dropout in one call; "
+             'native_dropout returns the scaled output and its mask; the feature and alpha variants with the '
+             'right arguments draw and scale a mask the same way')),
+    'early-stopping-epochs': Rule(
+        forbid=('dlcourse.train:EarlyStopping',),
+        allowed='a loop over the losses (enumerate from 1), comparisons and integer arithmetic',
+        why=("dlcourse.train.EarlyStopping does exactly this bookkeeping: stepping it through the losses and "
+             'reading best_epoch and stopped_epoch is the answer (the hidden tests compare with it)')),
     # 02-model-types/01-fnn
     'fnn-forward': Rule(
         forbid=('dlcourse.nn.linear:MLP', 'dlcourse.nn.linear:MLP.forward', 'torch.func:functional_call',

@@ -18,6 +18,7 @@ from dlcourse.nn.attention import (
     sinusoidal_positional_encoding,
 )
 from dlcourse.nn.conv import AvgPool2d, Conv2d, MaxPool2d, avg_pool2d, conv2d, conv2d_output_shape, im2col, max_pool2d
+from dlcourse.nn.dropout import Dropout, dropout
 from dlcourse.nn.gan import Discriminator, Generator, discriminator_loss, generator_loss
 from dlcourse.nn.linear import MLP, Linear
 from dlcourse.nn.losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
@@ -33,6 +34,7 @@ __all__ = [
     "AvgPool2d",
     "Conv2d",
     "Discriminator",
+    "Dropout",
     "Generator",
     "Linear",
     "MaxPool2d",
@@ -43,6 +45,7 @@ __all__ = [
     "conv2d",
     "conv2d_output_shape",
     "discriminator_loss",
+    "dropout",
     "generator_loss",
     "gru_cell",
     "im2col",

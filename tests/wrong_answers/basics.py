@@ -545,4 +545,171 @@ def fit_few_digits(X_train, y_train):
     return model.eval()
 '''),
     ],
+    # ---------------------------------------------------------------- 05-dropout-early-stopping
+    'dropout-inverted': [
+        ("no 1/(1 - p) scaling: the expected activation shrinks to (1 - p) x in training", '''
+def inverted_dropout(x, p, training=True, generator=None):
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"p must be in [0, 1], got {p}")
+    if not training or p == 0.0:
+        return x
+    keep = torch.rand(x.shape, generator=generator, device=x.device) < 1.0 - p
+    return x * keep.to(x.dtype)
+'''),
+        ("keeps each entry with probability p (and scales by 1/p): the roles of p and 1 - p swapped", '''
+def inverted_dropout(x, p, training=True, generator=None):
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"p must be in [0, 1], got {p}")
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return x * torch.zeros_like(x)
+    keep = torch.rand(x.shape, generator=generator, device=x.device) < p
+    return x * keep.to(x.dtype) / p
+'''),
+        ("one mask of shape x.shape[1:] shared by every example of the batch", '''
+def inverted_dropout(x, p, training=True, generator=None):
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"p must be in [0, 1], got {p}")
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return x * torch.zeros_like(x)
+    keep = torch.rand(x.shape[1:], generator=generator, device=x.device) < 1.0 - p
+    return x * keep.to(x.dtype) / (1.0 - p)
+'''),
+        ("ignores training: dropout stays on in evaluation mode", '''
+def inverted_dropout(x, p, training=True, generator=None):
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"p must be in [0, 1], got {p}")
+    if p == 0.0:
+        return x
+    if p == 1.0:
+        return x * torch.zeros_like(x)
+    keep = torch.rand(x.shape, generator=generator, device=x.device) < 1.0 - p
+    return x * keep.to(x.dtype) / (1.0 - p)
+'''),
+        ("divides by 1 - p also when p = 1: 0 / 0 gives nan", '''
+def inverted_dropout(x, p, training=True, generator=None):
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"p must be in [0, 1], got {p}")
+    if not training:
+        return x
+    keep = torch.rand(x.shape, generator=generator, device=x.device) < 1.0 - p
+    return x * keep.to(x.dtype) / (1.0 - p)
+'''),
+        ("draws from the global generator: the generator argument is ignored", '''
+def inverted_dropout(x, p, training=True, generator=None):
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"p must be in [0, 1], got {p}")
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return x * torch.zeros_like(x)
+    keep = torch.rand(x.shape, device=x.device) < 1.0 - p
+    return x * keep.to(x.dtype) / (1.0 - p)
+'''),
+        ("a float32 mask: a float16 input comes back as float32", '''
+def inverted_dropout(x, p, training=True, generator=None):
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"p must be in [0, 1], got {p}")
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return x * torch.zeros_like(x)
+    keep = (torch.rand(x.shape, generator=generator, device=x.device) < 1.0 - p).float()
+    return x * keep / (1.0 - p)
+'''),
+        ("no check of p: a negative p or p > 1 is used as it is", '''
+def inverted_dropout(x, p, training=True, generator=None):
+    if not training or p <= 0.0:
+        return x
+    if p >= 1.0:
+        return x * torch.zeros_like(x)
+    keep = torch.rand(x.shape, generator=generator, device=x.device) < 1.0 - p
+    return x * keep.to(x.dtype) / (1.0 - p)
+'''),
+    ],
+    'early-stopping-epochs': [
+        ("the epoch of the lowest loss in the whole list: epochs after the stop are never seen", '''
+def early_stopping_epochs(val_losses, patience):
+    if patience < 1 or len(val_losses) == 0:
+        raise ValueError("patience >= 1 and at least one loss")
+    best_epoch = 1 + min(range(len(val_losses)), key=val_losses.__getitem__)
+    stop_epoch = min(best_epoch + patience, len(val_losses))
+    return best_epoch, stop_epoch
+'''),
+        ("stops one epoch late: epoch - best_epoch > patience", '''
+def early_stopping_epochs(val_losses, patience):
+    if patience < 1 or len(val_losses) == 0:
+        raise ValueError("patience >= 1 and at least one loss")
+    best_epoch, best_loss = 0, float("inf")
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss < best_loss:
+            best_epoch, best_loss = epoch, loss
+        elif epoch - best_epoch > patience:
+            return best_epoch, epoch
+    return best_epoch, len(val_losses)
+'''),
+        ("counts epochs from 0", '''
+def early_stopping_epochs(val_losses, patience):
+    if patience < 1 or len(val_losses) == 0:
+        raise ValueError("patience >= 1 and at least one loss")
+    best_epoch, best_loss = -1, float("inf")
+    for epoch, loss in enumerate(val_losses):
+        if loss < best_loss:
+            best_epoch, best_loss = epoch, loss
+        elif epoch - best_epoch >= patience:
+            return best_epoch, epoch
+    return best_epoch, len(val_losses) - 1
+'''),
+        ("a tie counts as an improvement (<=)", '''
+def early_stopping_epochs(val_losses, patience):
+    if patience < 1 or len(val_losses) == 0:
+        raise ValueError("patience >= 1 and at least one loss")
+    best_epoch, best_loss = 0, float("inf")
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss <= best_loss:
+            best_epoch, best_loss = epoch, loss
+        elif epoch - best_epoch >= patience:
+            return best_epoch, epoch
+    return best_epoch, len(val_losses)
+'''),
+        ("when patience never runs out, returns best_epoch + patience, past the end of the curve", '''
+def early_stopping_epochs(val_losses, patience):
+    if patience < 1 or len(val_losses) == 0:
+        raise ValueError("patience >= 1 and at least one loss")
+    best_epoch, best_loss = 0, float("inf")
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss < best_loss:
+            best_epoch, best_loss = epoch, loss
+        elif epoch - best_epoch >= patience:
+            return best_epoch, epoch
+    return best_epoch, best_epoch + patience
+'''),
+        ("returns a list, not a tuple", '''
+def early_stopping_epochs(val_losses, patience):
+    if patience < 1 or len(val_losses) == 0:
+        raise ValueError("patience >= 1 and at least one loss")
+    best_epoch, best_loss = 0, float("inf")
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss < best_loss:
+            best_epoch, best_loss = epoch, loss
+        elif epoch - best_epoch >= patience:
+            return [best_epoch, epoch]
+    return [best_epoch, len(val_losses)]
+'''),
+        ("no ValueError for an empty list: returns (0, 0)", '''
+def early_stopping_epochs(val_losses, patience):
+    if patience < 1:
+        raise ValueError("patience must be at least 1")
+    best_epoch, best_loss = 0, float("inf")
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss < best_loss:
+            best_epoch, best_loss = epoch, loss
+        elif epoch - best_epoch >= patience:
+            return best_epoch, epoch
+    return best_epoch, len(val_losses)
+'''),
+    ],
 }
