@@ -13,6 +13,9 @@ enforced in unit tests; exit status 1 when one is missed, so the script can gate
 - "layer" (Linear, MLP) within 1.5x: the matrix product dominates, so ours must cost about the same;
 - "step" (one GAN training step, ``dlcourse.nn.gan.train_step`` with dlcourse's MLP players and losses)
   within 1.5x of the same step built from ``nn.Sequential`` and ``F.binary_cross_entropy_with_logits``;
+- "norm" (BatchNorm1d in training mode, LayerNorm; 256 x 512) within 20x, as "elementwise": ours is a chain of
+  about ten reductions and elementwise kernels that autograd differentiates one by one, the built-in one fused
+  kernel each way;
 - "check" (numerical_gradient of a 16 x 32 weight) within 2x of ``torch.autograd.gradcheck``, which computes
   the same central differences (plus one backward pass to compare with).
 On CUDA the ratios are printed without targets (launch overhead dominates at these sizes).
@@ -32,7 +35,8 @@ from torch import nn
 
 import dlcourse.nn as dnn
 
-TARGETS = {"elementwise": 20.0, "dropout": 3.0, "reduction": 6.0, "layer": 1.5, "step": 1.5, "check": 2.0}
+TARGETS = {"elementwise": 20.0, "dropout": 3.0, "reduction": 6.0, "layer": 1.5, "step": 1.5, "check": 2.0,
+           "norm": 20.0}
 Case = tuple[str, str, Callable[[], None], Callable[[], None]]  # (name, kind, ours, built-in)
 
 
@@ -116,6 +120,11 @@ def cases(device: torch.device) -> list[Case]:
     seq = nn.Sequential(nn.Linear(1024, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10)).to(device)
     out.append(("MLP", "layer", _fwd_bwd(mlp, x), _fwd_bwd(seq, x)))
     out.append(("gan_train_step", "step", *_gan_steps(device, g)))
+    xn = torch.randn(256, 512, generator=g).to(device).requires_grad_()
+    bn_ours, bn_ref = dnn.BatchNorm1d(512).to(device), nn.BatchNorm1d(512).to(device)
+    out.append(("BatchNorm1d", "norm", _fwd_bwd(bn_ours, xn), _fwd_bwd(bn_ref, xn)))
+    ln_ours, ln_ref = dnn.LayerNorm(512).to(device), nn.LayerNorm(512).to(device)
+    out.append(("LayerNorm", "norm", _fwd_bwd(ln_ours, xn), _fwd_bwd(ln_ref, xn)))
     if device.type == "cpu":
         from dlcourse.gradcheck import numerical_gradient
 

@@ -265,6 +265,19 @@ CATALOG: dict[str, Entry] = {
         "the configuration checked again, then two trainings from it in the grader's process with other "
         "generators, each scored on the digits test split, which the exercise never uses, against the same "
         "accuracy threshold and time budget.")),
+    # 03-training/07-initialization-normalization
+    'initialization-kaiming-normal': Entry(IMPLEMENT, hidden=(
+        "other weight shapes (one input or one output, 1-D, 1x1 and 3-D kernels, a 200 x 300 layer) in both "
+        "modes in float32 and float64, compared with PyTorch's kaiming_normal_ from a generator in the same "
+        "state, the generator's state afterwards, and the sample mean and std of a 512 x 256 weight.")),
+    'normalization-predict': Entry(PREDICT, hidden=(
+        "each prediction against the truth, computed by running the four lines of the prompt with dlcourse's "
+        "BatchNorm1d in the grader: the three numbers within 0.01, and whether the evaluation output changes "
+        "with other batch-mates.")),
+    'normalization-layer-norm': Entry(IMPLEMENT, hidden=(
+        "other shapes (one feature, a single example, 1-D and 4-D inputs) in float32 and float64, with and "
+        "without weight and bias and with other eps, compared with PyTorch's layer_norm in values and in the "
+        "gradients for x, weight and bias.")),
     # ---------------------------------------- end of 03-training
 }
 

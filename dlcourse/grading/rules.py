@@ -707,4 +707,32 @@ RULES: dict[str, Rule] = {
         why=('nothing to forbid: the answer is a dict of five numbers and no student code runs while the model '
              "trains; train_digits, the lesson's function rebuilt from the instructor's notebook in the grader, "
              'does all the work, so there is no call to watch')),
+    # 03-training/07-initialization-normalization
+    'initialization-kaiming-normal': Rule(
+        forbid=('torch.nn.init:kaiming_normal_', 'torch.nn.init:kaiming_uniform_', 'torch.nn.init:xavier_normal_',
+                'torch.nn.init:xavier_uniform_', 'torch.nn.init:calculate_gain',
+                'torch.nn.init:_calculate_fan_in_and_fan_out', 'torch.nn.init:_calculate_correct_fan',
+                'dlcourse.nn.init:kaiming_normal_', 'dlcourse.nn.init:kaiming_uniform_', 'dlcourse.nn.init:xavier_normal_',
+                'dlcourse.nn.init:xavier_uniform_', 'dlcourse.nn.init:calculate_gain', 'dlcourse.nn.init:fan_in_and_fan_out'),
+        allowed='weight.shape, math.prod and math.sqrt, torch.no_grad() and weight.normal_(0.0, std, generator=generator)',
+        why=("nn.init.kaiming_normal_(weight, mode=mode, nonlinearity='relu', generator=generator) (the tests' "
+             "reference) and dlcourse's kaiming_normal_ are the answer in one call; the other init functions, "
+             'calculate_gain and the fan helpers hand over the fan or the gain, the two things to get right')),
+    'normalization-predict': Rule(
+        note='no code computes a prediction: work each out by reasoning, before running anything.',
+        allowed='literals: numbers and True or False',
+        why=('a prediction is a commitment made before the check: the answer cell holds literals only, and the '
+             'visible test looks at their form, never at their values; the hidden test reruns the four lines with '
+             "dlcourse's BatchNorm1d in the grader")),
+    'normalization-layer-norm': Rule(
+        forbid=('torch.nn.functional:layer_norm', 'torch:layer_norm', 'torch:native_layer_norm',
+                'torch:ops.aten.native_layer_norm', 'dlcourse.nn.normalization:layer_norm',
+                'torch.nn.functional:group_norm', 'torch:group_norm', 'torch:native_group_norm',
+                'torch.nn.functional:instance_norm', 'torch:instance_norm',
+                'torch.nn.functional:batch_norm', 'torch:batch_norm', 'torch:native_batch_norm',
+                'dlcourse.nn.normalization:batch_norm'),
+        allowed='mean over the last dimension with keepdim=True, ** 2, torch.sqrt (or rsqrt) and broadcasting',
+        why=("F.layer_norm (the tests' reference), nn.LayerNorm and dlcourse's layer_norm / LayerNorm are the answer;"
+             ' group_norm with one group, instance_norm of x[None] and batch_norm of x.T normalise each example over '
+             'its features in one call too (the modules reach these functions, which the guard sees)')),
 }

@@ -20,9 +20,11 @@ from dlcourse.nn.attention import (
 from dlcourse.nn.conv import AvgPool2d, Conv2d, MaxPool2d, avg_pool2d, conv2d, conv2d_output_shape, im2col, max_pool2d
 from dlcourse.nn.dropout import Dropout, dropout
 from dlcourse.nn.gan import Discriminator, Generator, discriminator_loss, generator_loss
+from dlcourse.nn.init import kaiming_normal_, kaiming_uniform_, xavier_normal_, xavier_uniform_
 from dlcourse.nn.linear import MLP, Linear
 from dlcourse.nn.losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
 from dlcourse.nn.recurrent import GRU, LSTM, RNN, gru_cell, lstm_cell, rnn_cell
+from dlcourse.nn.normalization import BatchNorm1d, LayerNorm, batch_norm, layer_norm
 from dlcourse.nn.regularization import l1_penalty, l2_penalty
 from dlcourse.nn.transformer import TransformerEncoderLayer
 
@@ -32,16 +34,19 @@ __all__ = [
     "MLP",
     "RNN",
     "AvgPool2d",
+    "BatchNorm1d",
     "Conv2d",
     "Discriminator",
     "Dropout",
     "Generator",
+    "LayerNorm",
     "Linear",
     "MaxPool2d",
     "MultiHeadAttention",
     "TransformerEncoderLayer",
     "attention_weights",
     "avg_pool2d",
+    "batch_norm",
     "conv2d",
     "conv2d_output_shape",
     "discriminator_loss",
@@ -49,6 +54,9 @@ __all__ = [
     "generator_loss",
     "gru_cell",
     "im2col",
+    "kaiming_normal_",
+    "kaiming_uniform_",
+    "layer_norm",
     "lstm_cell",
     "max_pool2d",
     "rnn_cell",
@@ -68,4 +76,6 @@ __all__ = [
     "softplus",
     "tanh",
     "tanh_grad",
+    "xavier_normal_",
+    "xavier_uniform_",
 ]

@@ -1012,4 +1012,158 @@ CONFIG = dict(hidden=1024, lr=0.1, weight_decay=1e-3, epochs=20, batch_size=32)
 CONFIG = dict(hidden=128, lr=0.1, weight_decay=0.5, epochs=20, batch_size=32)
 '''),
     ],
+    # ---------------------------------------------------------------- 07-initialization-normalization
+    'initialization-kaiming-normal': [
+        ("the fan-in read from shape[0], which is D_out in PyTorch's (D_out, D_in) layout", '''
+def kaiming_normal_(weight, mode="fan_in", generator=None):
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError("mode")
+    if weight.dim() < 2:
+        raise ValueError("shape")
+    kernel = math.prod(weight.shape[2:])
+    fan = weight.shape[0] * kernel if mode == "fan_in" else weight.shape[1] * kernel
+    with torch.no_grad():
+        return weight.normal_(0.0, math.sqrt(2.0) / math.sqrt(fan), generator=generator)
+'''),
+        ("the variance 2 / fan passed where normal_ expects a standard deviation", '''
+def kaiming_normal_(weight, mode="fan_in", generator=None):
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError("mode")
+    if weight.dim() < 2:
+        raise ValueError("shape")
+    kernel = math.prod(weight.shape[2:])
+    fan = weight.shape[1] * kernel if mode == "fan_in" else weight.shape[0] * kernel
+    with torch.no_grad():
+        return weight.normal_(0.0, 2.0 / fan, generator=generator)
+'''),
+        ("the kernel's size left out of a convolution's fan", '''
+def kaiming_normal_(weight, mode="fan_in", generator=None):
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError("mode")
+    if weight.dim() < 2:
+        raise ValueError("shape")
+    fan = weight.shape[1] if mode == "fan_in" else weight.shape[0]
+    with torch.no_grad():
+        return weight.normal_(0.0, math.sqrt(2.0) / math.sqrt(fan), generator=generator)
+'''),
+        ("Xavier's 1 / fan variance, without ReLU's factor 2", '''
+def kaiming_normal_(weight, mode="fan_in", generator=None):
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError("mode")
+    if weight.dim() < 2:
+        raise ValueError("shape")
+    kernel = math.prod(weight.shape[2:])
+    fan = weight.shape[1] * kernel if mode == "fan_in" else weight.shape[0] * kernel
+    with torch.no_grad():
+        return weight.normal_(0.0, 1.0 / math.sqrt(fan), generator=generator)
+'''),
+        ("a new tensor returned instead of filling weight in place", '''
+def kaiming_normal_(weight, mode="fan_in", generator=None):
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError("mode")
+    if weight.dim() < 2:
+        raise ValueError("shape")
+    kernel = math.prod(weight.shape[2:])
+    fan = weight.shape[1] * kernel if mode == "fan_in" else weight.shape[0] * kernel
+    return torch.empty_like(weight).normal_(0.0, math.sqrt(2.0) / math.sqrt(fan), generator=generator)
+'''),
+        ("no torch.no_grad(): a parameter that requires gradients cannot be filled in place", '''
+def kaiming_normal_(weight, mode="fan_in", generator=None):
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError("mode")
+    if weight.dim() < 2:
+        raise ValueError("shape")
+    kernel = math.prod(weight.shape[2:])
+    fan = weight.shape[1] * kernel if mode == "fan_in" else weight.shape[0] * kernel
+    return weight.normal_(0.0, math.sqrt(2.0) / math.sqrt(fan), generator=generator)
+'''),
+        ("an unknown mode silently treated as fan_out", '''
+def kaiming_normal_(weight, mode="fan_in", generator=None):
+    if weight.dim() < 2:
+        raise ValueError("shape")
+    kernel = math.prod(weight.shape[2:])
+    fan = weight.shape[1] * kernel if mode == "fan_in" else weight.shape[0] * kernel
+    with torch.no_grad():
+        return weight.normal_(0.0, math.sqrt(2.0) / math.sqrt(fan), generator=generator)
+'''),
+    ],
+    'normalization-predict': [
+        ("a number written as a string", '''
+PREDICTIONS = {"running_mean": "0.4", "running_var": 1.5667, "eval_first": 0.48, "eval_depends_on_batch": False}
+'''),
+        ("a key missing", '''
+PREDICTIONS = {"running_mean": 0.4, "running_var": 1.4, "eval_depends_on_batch": False}
+'''),
+        ("yes or no written as a number", '''
+PREDICTIONS = {"running_mean": 0.4, "running_var": 1.5667, "eval_first": 0.48, "eval_depends_on_batch": 0}
+'''),
+        ("a bool where a number is asked for", '''
+PREDICTIONS = {"running_mean": 0.4, "running_var": 1.5667, "eval_first": False, "eval_depends_on_batch": False}
+'''),
+        ("the running variance as a one-element list, the shape of bn.running_var", '''
+PREDICTIONS = {"running_mean": 0.4, "running_var": [1.5667], "eval_first": 0.48, "eval_depends_on_batch": False}
+'''),
+    ],
+    'normalization-layer-norm': [
+        ("the unbiased variance of x.var(dim=-1), dividing by D - 1", '''
+def layer_norm(x, weight=None, bias=None, eps=1e-5):
+    mu = x.mean(dim=-1, keepdim=True)
+    y = (x - mu) / torch.sqrt(x.var(dim=-1, keepdim=True) + eps)
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y
+'''),
+        ("statistics over the batch dimension: batch normalization", '''
+def layer_norm(x, weight=None, bias=None, eps=1e-5):
+    mu = x.mean(dim=0, keepdim=True)
+    var = ((x - mu) ** 2).mean(dim=0, keepdim=True)
+    y = (x - mu) / torch.sqrt(var + eps)
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y
+'''),
+        ("eps added to the standard deviation instead of the variance", '''
+def layer_norm(x, weight=None, bias=None, eps=1e-5):
+    mu = x.mean(dim=-1, keepdim=True)
+    var = ((x - mu) ** 2).mean(dim=-1, keepdim=True)
+    y = (x - mu) / (torch.sqrt(var) + eps)
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y
+'''),
+        ("the variance as mean(x^2) - mu^2, which cancels in float32", '''
+def layer_norm(x, weight=None, bias=None, eps=1e-5):
+    mu = x.mean(dim=-1, keepdim=True)
+    var = (x ** 2).mean(dim=-1, keepdim=True) - mu ** 2
+    y = (x - mu) / torch.sqrt(var + eps)
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y
+'''),
+        ("weight and bias always applied: None is not handled", '''
+def layer_norm(x, weight=None, bias=None, eps=1e-5):
+    mu = x.mean(dim=-1, keepdim=True)
+    var = ((x - mu) ** 2).mean(dim=-1, keepdim=True)
+    return (x - mu) / torch.sqrt(var + eps) * weight + bias
+'''),
+        ("the statistics detached: no gradient flows through the mean and the variance", '''
+def layer_norm(x, weight=None, bias=None, eps=1e-5):
+    mu = x.mean(dim=-1, keepdim=True).detach()
+    var = ((x - mu) ** 2).mean(dim=-1, keepdim=True).detach()
+    y = (x - mu) / torch.sqrt(var + eps)
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y
+'''),
+    ],
 }
