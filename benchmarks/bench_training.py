@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/bench_training.py --device cpu
 
 Cases:
-- optimizer: one ``step()`` of dlcourse.optim.SGD (momentum 0.9, Nesterov), Adam and AdamW against
+- optimizer: one ``step()`` of dlcourse.optim.SGD (momentum 0.9, Nesterov), Adagrad, RMSprop, Adam and AdamW against
   torch.optim's on the 1.1 M parameters of an MLP 1024-512-512-10 (gradients fixed). Target <= 1.5x on
   CPU, where torch runs the same per-tensor arithmetic; on CUDA torch's multi-tensor ("foreach")
   kernels launch far fewer kernels, so the ratio is printed without a target.
@@ -41,7 +41,8 @@ TARGETS = {"optimizer": 1.5, "metrics": 1.5, "autograd": 100.0, "gp": 1.5}
 
 def _optimizer_cases(device: torch.device) -> list[Case]:
     out = []
-    for name, kwargs in [("SGD", dict(lr=0.01, momentum=0.9, nesterov=True)), ("Adam", dict(lr=1e-3)),
+    for name, kwargs in [("SGD", dict(lr=0.01, momentum=0.9, nesterov=True)), ("Adagrad", dict(lr=1e-2)),
+                         ("RMSprop", dict(lr=1e-3)), ("Adam", dict(lr=1e-3)),
                          ("AdamW", dict(lr=1e-3, weight_decay=0.01))]:
         runs = []
         for cls in (getattr(optim, name), getattr(torch.optim, name)):

@@ -17,6 +17,13 @@ CASES = [
     ("Adam", dict(lr=0.01, weight_decay=0.1)),
     ("AdamW", dict(lr=0.01)),
     ("AdamW", dict(lr=0.01, betas=(0.5, 0.9), weight_decay=0.3)),
+    ("Adagrad", dict()),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.1, eps=1e-3)),
+    ("Adagrad", dict(lr=0.05, initial_accumulator_value=0.5)),
+    ("RMSprop", dict()),
+    ("RMSprop", dict(lr=0.003, alpha=0.9, eps=1e-3, weight_decay=0.1)),
+    ("RMSprop", dict(lr=0.003, momentum=0.9)),
+    ("RMSprop", dict(lr=0.003, alpha=0.95, centered=True, momentum=0.5, weight_decay=0.01)),
 ]
 
 
@@ -59,7 +66,7 @@ def test_trajectory_equals_torch(name, kwargs, sparse_grad):
     assert (ours[-1] - ours[0]).abs().max() > 1e-3  # the parameters did move
 
 
-@pytest.mark.parametrize("name,kwargs", [CASES[2], CASES[7], CASES[9]])
+@pytest.mark.parametrize("name,kwargs", [CASES[2], CASES[7], CASES[9], CASES[12], CASES[17]])
 def test_state_dicts_load_both_ways(name, kwargs):
     """Run 10 steps with one implementation, continue 10 with the other: same as 20 steps of torch."""
     init, loss_fn = _problem(3)
@@ -122,6 +129,24 @@ def test_closure_is_evaluated_and_returned():
     assert torch.allclose(w.detach(), torch.tensor([1.9, -0.9]))  # first Adam step moves each coordinate by lr
 
 
+def test_adagrad_steps_die_out_rmsprop_steps_do_not():
+    """Under a constant gradient AdaGrad's step is lr / sqrt(t); RMSProp's settles at lr (after starting at
+    lr / sqrt(1 - alpha))."""
+    a = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    r = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    ada, rms = optim.Adagrad([a], lr=0.1, eps=0.0), optim.RMSprop([r], lr=0.1, alpha=0.9, eps=0.0)
+    steps_a, steps_r = [], []
+    for _ in range(400):
+        for p, opt, steps in [(a, ada, steps_a), (r, rms, steps_r)]:
+            before = p.item()
+            p.grad = torch.full_like(p, 3.0)
+            opt.step()
+            steps.append(before - p.item())
+    t = torch.arange(1, 401, dtype=torch.float64)
+    assert torch.allclose(torch.tensor(steps_a, dtype=torch.float64), 0.1 / t.sqrt(), rtol=1e-12, atol=0)
+    assert steps_r[0] == pytest.approx(0.1 / (1 - 0.9) ** 0.5) and steps_r[-1] == pytest.approx(0.1)
+
+
 def test_adamw_decay_differs_from_adam_l2():
     """Same hyperparameters, different rule: decoupled decay is not L2 inside Adam."""
     a, _ = _trajectory(lambda p: optim.Adam(p, lr=0.01, weight_decay=0.5), steps=20)
@@ -138,6 +163,13 @@ def test_adamw_decay_differs_from_adam_l2():
     lambda p: optim.Adam(p, betas=(1.0, 0.9)),
     lambda p: optim.Adam(p, eps=-1.0),
     lambda p: optim.AdamW(p, lr=float("nan")),
+    lambda p: optim.Adagrad(p, lr_decay=-0.1),
+    lambda p: optim.Adagrad(p, initial_accumulator_value=-1.0),
+    lambda p: optim.Adagrad(p, eps=-1e-10),
+    lambda p: optim.RMSprop(p, alpha=1.0),
+    lambda p: optim.RMSprop(p, alpha=-0.1),
+    lambda p: optim.RMSprop(p, momentum=-0.9),
+    lambda p: optim.RMSprop(p, weight_decay=-1e-2),
 ])
 def test_bad_hyperparameters_raise(make):
     with pytest.raises(ValueError):

@@ -1,4 +1,5 @@
-"""Datasets that need no download (scikit-learn's bundled digits, generated 2-D toys) and data augmentation."""
+"""Datasets that need no download (scikit-learn's bundled digits, generated 2-D toys), data augmentation and
+k-fold splits."""
 
 from dlcourse.data import augment
 from dlcourse.data.augment import (
@@ -14,6 +15,7 @@ from dlcourse.data.augment import (
     synonym_replacement,
 )
 from dlcourse.data.digits import Split, load_digits
+from dlcourse.data.folds import kfold_indices
 from dlcourse.data.toy import circles, spirals, two_moons, xor
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "circles",
     "color_jitter",
     "hflip",
+    "kfold_indices",
     "load_digits",
     "random_crop",
     "random_deletion",

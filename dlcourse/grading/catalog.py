@@ -206,6 +206,10 @@ CATALOG: dict[str, Entry] = {
     'selection-pick-best': Entry(IMPLEMENT, hidden=(
         "many random score tables with exact ties, equal parameter counts and several tolerances, compared "
         "with a reference, models listed only in n_params, and the three errors on other inputs.")),
+    'selection-kfold': Entry(IMPLEMENT, hidden=(
+        "many other sample counts and numbers of folds (from two samples to a few hundred, leave-one-out "
+        "included), every training and validation fold compared index for index with scikit-learn's KFold, "
+        "and other invalid numbers of folds.")),
     # 03-training/03-backprop
     'backprop-manual-grad': Entry(IMPLEMENT, hidden=(
         "random float64 problems of several sizes (one sample or one feature included), compared with "
@@ -227,6 +231,11 @@ CATALOG: dict[str, Entry] = {
         "long float64 trajectories on random smooth problems with several parameter shapes, compared with "
         "PyTorch's SGD with and without momentum, Nesterov momentum and weight decay, plus unchanged inputs, "
         "a zero learning rate and the error.")),
+    'optimizers-rmsprop-step': Entry(IMPLEMENT, hidden=(
+        "long float64 trajectories on random badly scaled problems of other shapes (up to 3-D), compared step by "
+        "step with PyTorch's RMSprop (parameters and the moving average) for other learning rates, smoothing "
+        "constants (0 to 0.999), eps and weight decays, a first step with eps = 0, and other invalid smoothing "
+        "constants.")),
     'optimizers-adam-step': Entry(IMPLEMENT, hidden=(
         "long float64 trajectories on random badly scaled problems, compared step by step with PyTorch's Adam"
         " and AdamW (parameters and both moments) for other betas, eps and weight decays, a first step with "

@@ -612,6 +612,13 @@ RULES: dict[str, Rule] = {
     'selection-pick-best': Rule(
         allowed='max, a comprehension over the scores, min with key (n_params, name), set differences',
         why='no built-in does this in one call'),
+    'selection-kfold': Rule(
+        forbid=('sklearn.model_selection:KFold', 'sklearn.model_selection:StratifiedKFold',
+                'sklearn.model_selection:RepeatedKFold', 'dlcourse.data.folds:kfold_indices', 'numpy:array_split',
+                'torch:tensor_split', 'torch:Tensor.tensor_split'),
+        allowed='integer division n // k and the remainder n % k, torch.arange, torch.cat and a loop over the folds',
+        why=("scikit-learn's KFold (the tests' reference) and dlcourse.data.kfold_indices return the folds; "
+             'numpy.array_split / torch.tensor_split cut arange(n) into exactly these fold sizes in one call')),
     # 03-training/03-backprop
     'backprop-manual-grad': Rule(
         autograd=True,
@@ -648,6 +655,12 @@ RULES: dict[str, Rule] = {
         allowed='out-of-place tensor arithmetic (+, *, -) in a loop over zip(params, grads, bufs)',
         why=("torch.optim.SGD (the tests' reference), its functional sgd() and dlcourse's SGD perform the "
              'weight-decay / momentum / Nesterov update')),
+    'optimizers-rmsprop-step': Rule(
+        forbid=('torch.optim:RMSprop', 'torch.optim:RMSprop.step', 'torch.optim.rmsprop:rmsprop',
+                'dlcourse.optim:RMSprop', 'dlcourse.optim:RMSprop.step'),
+        allowed='out-of-place tensor arithmetic, ** 2 and sqrt',
+        why=("torch.optim.RMSprop (the tests' reference), its functional rmsprop() and dlcourse's RMSprop perform the "
+             'moving average of squared gradients and the divided step')),
     'optimizers-adam-step': Rule(
         forbid=('torch.optim:Adam', 'torch.optim:Adam.step', 'torch.optim:AdamW', 'torch.optim:AdamW.step',
                 'torch.optim.adam:adam', 'torch.optim.adamw:adamw', 'dlcourse.optim:Adam', 'dlcourse.optim:Adam.step',

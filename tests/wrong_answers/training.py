@@ -279,6 +279,79 @@ def pick_best(val_scores, n_params, tol=0.0):
     return min(tied, key=lambda name: n_params[name])
 '''),
     ],
+    'selection-kfold': [
+        ("the remainder goes to the last fold: folds of n // k, the last one longer", '''
+def kfold_indices(n, k):
+    if not 2 <= k <= n:
+        raise ValueError("need 2 <= k <= n")
+    q = n // k
+    everything = torch.arange(n)
+    pairs = []
+    for i in range(k):
+        start, stop = i * q, (n if i == k - 1 else (i + 1) * q)
+        pairs.append((torch.cat([everything[:start], everything[stop:]]), everything[start:stop]))
+    return pairs
+'''),
+        ("torch.chunk-style folds of ceil(n / k): too few folds or wrong sizes", '''
+def kfold_indices(n, k):
+    if not 2 <= k <= n:
+        raise ValueError("need 2 <= k <= n")
+    size = -(-n // k)
+    everything = torch.arange(n)
+    pairs = []
+    for start in range(0, n, size):
+        pairs.append((torch.cat([everything[:start], everything[start + size:]]), everything[start:start + size]))
+    return pairs
+'''),
+        ("the extra indices go to the last folds instead of the first", '''
+def kfold_indices(n, k):
+    if not 2 <= k <= n:
+        raise ValueError("need 2 <= k <= n")
+    q, r = divmod(n, k)
+    everything = torch.arange(n)
+    pairs, start = [], 0
+    for i in range(k):
+        size = q + 1 if i >= k - r else q
+        pairs.append((torch.cat([everything[:start], everything[start + size:]]), everything[start:start + size]))
+        start += size
+    return pairs
+'''),
+        ("every k-th index (i::k) instead of contiguous folds", '''
+def kfold_indices(n, k):
+    if not 2 <= k <= n:
+        raise ValueError("need 2 <= k <= n")
+    everything = torch.arange(n)
+    pairs = []
+    for i in range(k):
+        val = everything[i::k]
+        pairs.append((everything[everything % k != i], val))
+    return pairs
+'''),
+        ("training indices out of order: the folds after the validation fold come first", '''
+def kfold_indices(n, k):
+    if not 2 <= k <= n:
+        raise ValueError("need 2 <= k <= n")
+    q, r = divmod(n, k)
+    everything = torch.arange(n)
+    pairs, start = [], 0
+    for i in range(k):
+        size = q + 1 if i < r else q
+        pairs.append((torch.cat([everything[start + size:], everything[:start]]), everything[start:start + size]))
+        start += size
+    return pairs
+'''),
+        ("no check of k: k = 1 gives one fold with nothing to train on, k > n empty folds", '''
+def kfold_indices(n, k):
+    q, r = divmod(n, k)
+    everything = torch.arange(n)
+    pairs, start = [], 0
+    for i in range(k):
+        size = q + 1 if i < r else q
+        pairs.append((torch.cat([everything[:start], everything[start + size:]]), everything[start:start + size]))
+        start += size
+    return pairs
+'''),
+    ],
     # ---------------------------------------------------------------- 03-backprop
     'backprop-manual-grad': [
         ("no shape checks: y of shape (N, 1) broadcasts into an (N, N) residual", '''
@@ -554,6 +627,61 @@ def sgd_momentum_step(params, grads, bufs, lr, momentum=0.0, weight_decay=0.0, n
         new_params.append(theta - lr * update)
         new_bufs.append(b)
     return new_params, new_bufs
+'''),
+    ],
+    'optimizers-rmsprop-step': [
+        ("eps inside the square root: sqrt(v + eps)", '''
+def rmsprop_step(param, grad, square_avg, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0):
+    if not 0.0 <= alpha < 1.0:
+        raise ValueError("alpha must be in [0, 1)")
+    grad = grad + weight_decay * param
+    square_avg = alpha * square_avg + (1 - alpha) * grad**2
+    return param - lr * grad / (square_avg + eps).sqrt(), square_avg
+'''),
+        ("forgets the (1 - alpha) weight of the squared gradient: v = alpha v + g^2", '''
+def rmsprop_step(param, grad, square_avg, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0):
+    if not 0.0 <= alpha < 1.0:
+        raise ValueError("alpha must be in [0, 1)")
+    grad = grad + weight_decay * param
+    square_avg = alpha * square_avg + grad**2
+    return param - lr * grad / (square_avg.sqrt() + eps), square_avg
+'''),
+        ("returns the old state: square_avg is not carried over to the next step", '''
+def rmsprop_step(param, grad, square_avg, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0):
+    if not 0.0 <= alpha < 1.0:
+        raise ValueError("alpha must be in [0, 1)")
+    grad = grad + weight_decay * param
+    new_avg = alpha * square_avg + (1 - alpha) * grad**2
+    return param - lr * grad / (new_avg.sqrt() + eps), square_avg
+'''),
+        ("weight decay only in the step, not in the squared gradient", '''
+def rmsprop_step(param, grad, square_avg, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0):
+    if not 0.0 <= alpha < 1.0:
+        raise ValueError("alpha must be in [0, 1)")
+    square_avg = alpha * square_avg + (1 - alpha) * grad**2
+    return param - lr * (grad + weight_decay * param) / (square_avg.sqrt() + eps), square_avg
+'''),
+        ("AdaGrad's sum instead of the moving average: v = v + g^2", '''
+def rmsprop_step(param, grad, square_avg, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0):
+    if not 0.0 <= alpha < 1.0:
+        raise ValueError("alpha must be in [0, 1)")
+    grad = grad + weight_decay * param
+    square_avg = square_avg + grad**2
+    return param - lr * grad / (square_avg.sqrt() + eps), square_avg
+'''),
+        ("updates square_avg in place (mul_, add_): the caller's state changes", '''
+def rmsprop_step(param, grad, square_avg, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0):
+    if not 0.0 <= alpha < 1.0:
+        raise ValueError("alpha must be in [0, 1)")
+    grad = grad + weight_decay * param
+    square_avg.mul_(alpha).add_((1 - alpha) * grad**2)
+    return param - lr * grad / (square_avg.sqrt() + eps), square_avg
+'''),
+        ("no check of alpha: alpha = 1 keeps v at 0 and divides by eps", '''
+def rmsprop_step(param, grad, square_avg, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0):
+    grad = grad + weight_decay * param
+    square_avg = alpha * square_avg + (1 - alpha) * grad**2
+    return param - lr * grad / (square_avg.sqrt() + eps), square_avg
 '''),
     ],
     'optimizers-adam-step': [
