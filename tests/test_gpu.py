@@ -91,7 +91,8 @@ def test_gp_on_cuda_matches_sklearn():
     Xs = torch.rand(5, 2, generator=g, dtype=torch.float64)
     K = rbf_kernel(X.cuda(), Xs.cuda(), torch.tensor([0.3, 0.6], dtype=torch.float64, device="cuda"), 1.5)
     assert K.device.type == "cuda"
-    torch.testing.assert_close(K.cpu(), torch.from_numpy((ConstantKernel(1.5) * RBF([0.3, 0.6]))(X.numpy(), Xs.numpy())))
+    ref = (ConstantKernel(1.5) * RBF([0.3, 0.6]))(X.numpy(), Xs.numpy())
+    torch.testing.assert_close(K.cpu(), torch.from_numpy(ref))
     gp = GaussianProcess().fit(X.cuda(), t.cuda(), optimize=True)
     mean, std = gp.predict(Xs.cuda())
     assert mean.device.type == "cuda" and std.device.type == "cuda"

@@ -78,7 +78,8 @@ def test_the_judge_rebuilds_only_data_and_named_classes():
     for forged, message in [({"$callable": "os:system"}, "does not accept functions by name"),
                             ({"$object": "0", "class": "os:_wrap_close", "state": {"$dict": []}},
                              "does not rebuild objects of class os:_wrap_close"),
-                            ({"$origin": "5"}, "reference to an unknown object"), ({"$iter": [1]}, "unexpected iterator"),
+                            ({"$origin": "5"}, "reference to an unknown object"),
+                            ({"$iter": [1]}, "unexpected iterator"),
                             ({"x": 1}, "untagged object"),
                             ({"$tensor": "0", "dtype": "object", "shape": [1], "data": ""},
                              "unsupported tensor dtype 'object'")]:

@@ -11,7 +11,7 @@ with ``n_initial`` trials drawn by that same function from the same generator, s
 random search's, then fits a :class:`~dlcourse.tuning.gp.GaussianProcess` to the trials so far and
 evaluates next the candidate with the largest :func:`expected_improvement`.
 
-Shapes: d dimensions of the space; n trials so far; m candidates; points in the unit cube (d,) or (m, d).
+Shapes: D dimensions of the space; N trials so far; M candidates; points in the unit cube (D,) or (M, D).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from dlcourse.tuning.space import Real, Space, check_space, from_unit, sample, s
 
 Objective = Callable[[dict], float]
 
-GRID_ROUNDING = 1e-9   # n ** (1 / d) of a perfect power (64 ** (1/3) = 3.9999999999999996) must floor to 4
+GRID_ROUNDING = 1e-9   # n ** (1 / D) of a perfect power (64 ** (1/3) = 3.9999999999999996) must floor to 4
 LOCAL_STEP = 0.05      # std of the local candidates around the best trials: 5 % of an axis of the unit cube
 N_ELITE = 5            # local candidates surround the 5 best trials (the first guided step: all 5 initial ones)
 
@@ -84,7 +84,7 @@ def _check_budget(n_trials: int) -> None:
 
 # ------------------------------------------------------------------------------------ grid and random
 def grid_search(objective: Objective, space: Space, n_trials: int) -> SearchResult:
-    """Evaluate every point of a grid with :math:`k = \\lfloor n^{1/d} \\rfloor` values per dimension.
+    """Evaluate every point of a grid with :math:`k = \\lfloor n^{1/D} \\rfloor` values per dimension.
 
     The grid has at most ``n_trials`` points (fewer when :math:`n` is not a perfect power, or when a
     discrete dimension has fewer than ``k`` values); they run in ``itertools.product`` order.
@@ -158,20 +158,20 @@ def bayesian_optimization(objective: Objective, space: Space, n_trials: int, see
 
 
 def _snap(space: Space, U: Tensor) -> Tensor:
-    """Move each row of U (m, d) to the unit coordinates of the point it stands for (discrete dimensions)."""
+    """Move each row of U (M, D) to the unit coordinates of the point it stands for (discrete dimensions)."""
     cols = []
     for j, dim in enumerate(space.values()):
         col = U[:, j].clamp(0, 1)                  # local candidates can step outside the cube
         if not isinstance(dim, Real):
             col = torch.tensor([dim.to_unit(dim.from_unit(float(x))) for x in col], dtype=torch.float64)
         cols.append(col)
-    return torch.stack(cols, dim=1)                                                # (m, d)
+    return torch.stack(cols, dim=1)                                                # (M, D)
 
 
 def _next_point(result: SearchResult, space: Space, gen: torch.Generator, n_candidates: int, xi: float) -> Tensor:
-    """Unit-cube coordinates (d,) of the candidate with the largest expected improvement."""
-    X = torch.stack([to_unit(space, t.params) for t in result.trials])            # (n, d)
-    y = torch.tensor([t.value for t in result.trials], dtype=torch.float64)      # (n,)
+    """Unit-cube coordinates (D,) of the candidate with the largest expected improvement."""
+    X = torch.stack([to_unit(space, t.params) for t in result.trials])            # (N, D)
+    y = torch.tensor([t.value for t in result.trials], dtype=torch.float64)      # (N,)
     finite = torch.isfinite(y)
     if not finite.any():       # nothing learnt yet: keep exploring at random
         return sample_unit(space, gen)
@@ -179,11 +179,11 @@ def _next_point(result: SearchResult, space: Space, gen: torch.Generator, n_cand
     y = (y - y.mean()) / (y.std() if len(y) > 1 and y.std() > 0 else 1.0)      # standardised
     gp = GaussianProcess().fit(X, y, optimize=True)
     n_local = n_candidates // 2
-    best = X[torch.argsort(y)[:N_ELITE]]                                          # (<=N_ELITE, d)
-    centres = best[torch.randint(len(best), (n_local,), generator=gen)]          # (n_local, d)
+    best = X[torch.argsort(y)[:N_ELITE]]                                          # (<=N_ELITE, D)
+    centres = best[torch.randint(len(best), (n_local,), generator=gen)]          # (n_local, D)
     local = centres + LOCAL_STEP * torch.randn(n_local, X.shape[1], generator=gen, dtype=torch.float64)
-    uniform = sample_unit(space, gen, n_candidates - n_local)                    # (m - n_local, d)
-    cand = _snap(space, torch.cat([uniform, local]))                              # (m, d)
+    uniform = sample_unit(space, gen, n_candidates - n_local)                    # (M - n_local, D)
+    cand = _snap(space, torch.cat([uniform, local]))                              # (M, D)
     mean, std = gp.predict(cand)
     ei = expected_improvement(mean, std, best=y.min().item(), xi=xi)
     return cand[int(torch.argmax(ei))]

@@ -5,7 +5,7 @@ A search space maps names to dimensions::
     space = {"lr": Real(1e-4, 1e-1, log=True), "width": Integer(8, 128), "act": Choice(["relu", "tanh"])}
 
 Every dimension maps the unit interval onto its values (``from_unit``) and back (``to_unit``), so the
-searches work in the unit cube :math:`[0, 1]^d` and the Gaussian process of Bayesian optimisation sees
+searches work in the unit cube :math:`[0, 1]^D` and the Gaussian process of Bayesian optimisation sees
 every dimension on the same scale. A point :math:`u` drawn uniformly from the cube (:func:`sample_unit`)
 becomes, through ``from_unit``,
 
@@ -15,7 +15,7 @@ becomes, through ``from_unit``,
 - each value of ``Integer`` and each option of ``Choice`` with the same probability: the interval is cut
   into as many equal cells as there are values.
 
-Shapes: a point of the unit cube is (d,), d the number of dimensions in the space's order; n points (n, d).
+Shapes: a point of the unit cube is (D,), D the number of dimensions in the space's order; N points (N, D).
 """
 
 from __future__ import annotations
@@ -133,13 +133,13 @@ def from_unit(space: Space, u: Tensor | Sequence[float]) -> dict:
 
 
 def to_unit(space: Space, params: Mapping) -> Tensor:
-    """Unit-cube coordinates of a point, shape (d,), float64."""
+    """Unit-cube coordinates of a point, shape (D,), float64."""
     return torch.tensor([dim.to_unit(params[name]) for name, dim in space.items()], dtype=torch.float64)
 
 
 def sample_unit(space: Space, generator: torch.Generator, n: int | None = None) -> Tensor:
-    """Coordinates drawn uniformly from the unit cube :math:`[0, 1]^d`, d = ``len(space)``: shape (d,), or
-    (n, d) when ``n`` is given; float64. The searches' only source of random points."""
+    """Coordinates drawn uniformly from the unit cube :math:`[0, 1]^D`, D = ``len(space)``: shape (D,), or
+    (N, D) when ``n`` is given; float64. The searches' only source of random points."""
     shape = (len(space),) if n is None else (n, len(space))
     return torch.rand(shape, generator=generator, dtype=torch.float64)
 
