@@ -1,5 +1,7 @@
 """device, data, metrics, train and plot: the foundation every chapter uses."""
 
+import math
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -87,8 +89,37 @@ def test_digits_bad_fractions():
 def test_toy_datasets(make):
     X, y = make(n=120, seed=3)
     assert X.shape == (120, 2) and X.dtype == torch.float32 and y.shape == (120,) and y.dtype == torch.long
-    assert torch.equal(make(n=120, seed=3)[0], X) and not torch.equal(make(n=120, seed=4)[0], X)
+    assert torch.equal(make(n=120, seed=3)[0], X) and torch.equal(make(n=120, seed=3)[1], y)
+    assert not torch.equal(make(n=120, seed=4)[0], X)
     assert len(y.unique()) >= 2
+    torch.manual_seed(0)
+    expected = torch.rand(3)
+    torch.manual_seed(0)
+    make(n=120, seed=3)
+    assert torch.equal(torch.rand(3), expected), "a private generator: the global random state is left alone"
+
+
+def test_toy_datasets_without_noise_lie_on_their_curves():
+    """With noise 0 every point lies exactly on the curve of its class, and the classes have their sizes."""
+    X, y = two_moons(n=301, noise=0.0, seed=1)
+    assert y.tolist() == [0] * 150 + [1] * 151
+    upper, lower = X[y == 0], X[y == 1]
+    torch.testing.assert_close(upper.norm(dim=1), torch.ones(150))                     # unit circle, upper half
+    assert (upper[:, 1] >= 0).all()
+    torch.testing.assert_close((lower - torch.tensor([1.0, 0.5])).norm(dim=1), torch.ones(151))   # centre (1, 0.5)
+    assert (lower[:, 1] <= 0.5).all()
+    X, y = circles(n=200, noise=0.0, factor=0.3, seed=1)
+    assert (y == 0).sum() == 100 == (y == 1).sum()
+    torch.testing.assert_close(X.norm(dim=1), torch.where(y == 0, 1.0, 0.3))          # outer 1, inner factor
+    X, y = spirals(n=600, classes=3, noise=0.0, seed=1)
+    assert torch.bincount(y).tolist() == [200, 200, 200]
+    r = X.norm(dim=1)
+    assert (r < 1).all()
+    theta = 4.0 * r + 2 * math.pi * y / 3                                              # arm k starts at 2 pi k / 3
+    torch.testing.assert_close(X, torch.stack([r * torch.cos(theta), r * torch.sin(theta)], dim=1), atol=1e-5, rtol=0)
+    X, y = xor(n=2000, noise=0.0, seed=1)
+    assert (X.abs() <= 1).all() and torch.equal(y, ((X[:, 0] > 0) != (X[:, 1] > 0)).long())
+    assert 0.45 < y.float().mean() < 0.55                                              # the quadrants are balanced
 
 
 # metrics ----------------------------------------------------------------------------------------------

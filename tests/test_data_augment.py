@@ -62,6 +62,36 @@ def test_zoom_by_two_enlarges_the_centre():
     assert torch.allclose(zoom(x, 0.5).sum(), x.sum() / 4, atol=1e-4)
 
 
+def test_known_transformations_of_a_known_image():
+    """One bright pixel at the top centre of a 5 x 5 image: rotated a quarter turn counter-clockwise it is at the
+    left centre, mirrored it stays (the column is the middle one), a pixel on the left goes to the right."""
+    x = torch.zeros(1, 1, 5, 5)
+    x[0, 0, 0, 2] = 1.0
+    left = torch.zeros(1, 1, 5, 5)
+    left[0, 0, 2, 0] = 1.0
+    torch.testing.assert_close(rotate(x, 90.0), left, atol=ATOL, rtol=0)
+    torch.testing.assert_close(rotate(x, -90.0), left.flip(-1), atol=ATOL, rtol=0)  # clockwise: the right centre
+    assert torch.equal(hflip(x), x) and torch.equal(hflip(left), left.flip(-1))
+    centre = torch.zeros(1, 1, 5, 5)
+    centre[0, 0, 2, 2] = 1.0
+    torch.testing.assert_close(zoom(centre, 2.0)[0, 0, 2, 2], torch.tensor(1.0), atol=ATOL, rtol=0)  # the centre stays
+    assert zoom(x, 2.0)[0, 0, 0].abs().sum() < ATOL            # the top row is pushed out of the frame
+
+
+def test_random_transforms_apply_the_drawn_parameters(gen):
+    """A random transform is its deterministic one at parameters drawn from U[low, high) with the generator."""
+    x = _images(gen, n=8, dtype=torch.float64)
+    u = torch.rand(8, generator=torch.Generator().manual_seed(4), dtype=torch.float64)
+    torch.testing.assert_close(random_rotation(x, 30.0, generator=torch.Generator().manual_seed(4)),
+                               rotate(x, -30.0 + 60.0 * u))
+    torch.testing.assert_close(random_scale(x, (0.8, 1.2), generator=torch.Generator().manual_seed(4)),
+                               zoom(x, 0.8 + 0.4 * u))
+    both = Compose([partial(random_rotation, max_degrees=30.0), partial(random_scale, scale=(0.8, 1.2))])
+    g = torch.Generator().manual_seed(4)
+    expected = random_scale(random_rotation(x, 30.0, generator=g), (0.8, 1.2), generator=g)
+    torch.testing.assert_close(both(x, generator=torch.Generator().manual_seed(4)), expected)
+
+
 def test_hflip_and_random_hflip(gen):
     x = _images(gen, n=64)
     assert torch.equal(hflip(x), torch.flip(x, dims=(3,)))
@@ -151,16 +181,30 @@ def test_same_seed_same_output_and_shapes_kept(gen, transform):
     assert torch.equal(d, transform(x)), "generator=None uses the global CPU generator"
 
 
-def test_gradients_flow_through_rotate_and_zoom(gen):
+def test_gradients_of_rotate_zoom_and_crop(gen):
+    """Gradients with respect to the images and to the angles and factors: gradcheck (finite differences), and
+    equal to the gradients of torch's exact operations where there is one (rot90, padding and slicing)."""
     x = _images(gen, n=2, h=5, w=5, dtype=torch.float64).requires_grad_(True)
+    w = torch.randn(2, 2, 5, 5, generator=gen, dtype=torch.float64)   # a weighted sum reaches every pixel's gradient
     angles = torch.tensor([10.0, -25.0], dtype=torch.float64, requires_grad=True)
-    (rotate(x, angles) ** 2).sum().backward()
-    assert x.grad is not None and x.grad.abs().sum() > 0
-    assert angles.grad is not None and torch.isfinite(angles.grad).all()
-    assert torch.autograd.gradcheck(lambda a: rotate(x.detach(), a), (angles.detach().requires_grad_(True),))
-    y = random_crop(x, 4, padding=1, generator=gen)
-    (g,) = torch.autograd.grad(y.sum(), x)
-    assert g.shape == x.shape
+    factors = torch.tensor([1.3, 0.7], dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(rotate, (x, angles))
+    assert torch.autograd.gradcheck(zoom, (x, factors))
+    (g_rot,) = torch.autograd.grad((rotate(x, 90.0) * w).sum(), x)
+    (g_ref,) = torch.autograd.grad((torch.rot90(x, 1, dims=(2, 3)) * w).sum(), x)
+    torch.testing.assert_close(g_rot, g_ref, atol=1e-10, rtol=0)
+    (g_zoom,) = torch.autograd.grad((zoom(x, 1.0) * w).sum(), x)
+    torch.testing.assert_close(g_zoom, w, atol=1e-10, rtol=0)                # the identity passes w back unchanged
+    (g_f,) = torch.autograd.grad(zoom(x, factors).sum(), factors)
+    assert (g_f != 0).all()                                                   # each factor moves its own image
+    y = random_crop(x, 4, padding=1, generator=torch.Generator().manual_seed(2))
+    (g_crop,) = torch.autograd.grad((y * w[:, :, :4, :4]).sum(), x)
+    g = torch.Generator().manual_seed(2)
+    top, left = torch.randint(0, 4, (2,), generator=g), torch.randint(0, 4, (2,), generator=g)
+    padded = torch.nn.functional.pad(x, (1, 1, 1, 1))
+    ref = torch.stack([padded[n, :, top[n]:top[n] + 4, left[n]:left[n] + 4] for n in range(2)])
+    (g_ref,) = torch.autograd.grad((ref * w[:, :, :4, :4]).sum(), x)
+    torch.testing.assert_close(g_crop, g_ref, atol=0, rtol=0)
 
 
 @pytest.mark.parametrize("bad", [torch.zeros(8, 8), torch.zeros(2, 8, 8), torch.zeros(1, 1, 8, 8, dtype=torch.long),
@@ -177,13 +221,13 @@ def test_bad_input_raises_value_error(bad, fn):
 
 def test_bad_arguments_raise_value_error():
     x = torch.zeros(2, 1, 4, 4)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"degrees must be a number or a tensor of shape \(N,\) = \(2,\)"):
         rotate(x, torch.zeros(3))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"crop size \(6, 6\) must fit the padded images of size \(4, 4\)"):
         random_crop(x, 6)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"p must be a probability in \[0, 1\], got 1.5"):
         random_hflip(x, p=1.5)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"scale must be \(low, high\) with 0 < low <= high"):
         random_scale(x, (0.0, 1.0))
 
 
@@ -202,7 +246,7 @@ def test_synonym_replacement():
     assert sum(s != t for s, t in zip(tokens, everything)) == 4, "n larger than the candidates replaces them all"
     assert synonym_replacement(tokens, SYNONYMS, n=0, rng=random.Random(0)) == tokens
     assert synonym_replacement(["no", "match"], SYNONYMS, n=3, rng=random.Random(0)) == ["no", "match"]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="n must be >= 0, got -1"):
         synonym_replacement(tokens, SYNONYMS, n=-1, rng=random.Random(0))
 
 
@@ -216,9 +260,9 @@ def test_random_deletion():
         out = random_deletion(tokens, 1.0, random.Random(seed))
         assert len(out) == 1 and out[0] in tokens, "never empty: one random token survives"
     assert len({random_deletion(tokens, 1.0, random.Random(s))[0] for s in range(20)}) > 1
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="tokens is empty"):
         random_deletion([], 0.5, random.Random(0))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"p must be a probability in \[0, 1\], got -0.1"):
         random_deletion(tokens, -0.1, random.Random(0))
 
 

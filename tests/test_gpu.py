@@ -42,37 +42,65 @@ def test_fit_on_cuda():
 
 @pytest.mark.parametrize("name,kwargs", [("SGD", dict(lr=0.05, momentum=0.9, nesterov=True)),
                                          ("Adam", dict(lr=0.01)), ("AdamW", dict(lr=0.01, weight_decay=0.1))])
-def test_optimizers_on_cuda_match_cpu(name, kwargs):
+def test_optimizers_on_cuda_match_torch_on_cuda(name, kwargs):
+    """50 steps of ours and of torch.optim's optimizer of the same name, both on CUDA, from the same start."""
     from dlcourse import optim
 
     g = torch.Generator().manual_seed(0)
     X, w0 = torch.randn(32, 5, generator=g, dtype=torch.float64), torch.randn(5, 2, generator=g, dtype=torch.float64)
+    X = X.cuda()
     paths = []
-    for device in ("cpu", "cuda"):
-        w = w0.clone().to(device).requires_grad_(True)
-        opt = getattr(optim, name)([w], **kwargs)
+    for make in (getattr(optim, name), getattr(torch.optim, name)):
+        w = w0.clone().cuda().requires_grad_(True)
+        opt = make([w], **kwargs)
         for _ in range(50):
             opt.zero_grad()
-            torch.tanh(X.to(device) @ w).pow(2).mean().backward()
+            torch.tanh(X @ w).pow(2).mean().backward()   # (32, 5) @ (5, 2)
             opt.step()
-        assert w.device.type == device
-        paths.append(w.detach().cpu())
+        assert w.device.type == "cuda"
+        paths.append(w.detach())
+    assert not torch.equal(paths[1], w0.cuda()), "the reference moved"
     torch.testing.assert_close(paths[0], paths[1])
 
 
-def test_metrics_and_gp_accept_cuda_tensors():
+def test_metrics_on_cuda_match_their_definitions_on_cuda():
     from dlcourse import metrics
-    from dlcourse.tuning import GaussianProcess
 
     g = torch.Generator().manual_seed(0)
-    y, p = torch.randint(0, 3, (100,), generator=g), torch.randint(0, 3, (100,), generator=g)
-    assert torch.equal(metrics.confusion_matrix(y.cuda(), p.cuda()), metrics.confusion_matrix(y, p))
-    assert metrics.precision_recall_f1(y.cuda(), p.cuda(), average="macro") == metrics.precision_recall_f1(y, p, average="macro")
+    y, p = torch.randint(0, 3, (100,), generator=g).cuda(), torch.randint(0, 3, (100,), generator=g).cuda()
+    cm = metrics.confusion_matrix(y, p)
+    assert cm.device.type == "cuda"
+    torch.testing.assert_close(cm, torch.bincount(3 * y + p, minlength=9).view(3, 3), check_dtype=False)
+    precision, recall, f1 = metrics.precision_recall_f1(y, p, average="macro")
+    tp = cm.diagonal().double()
+    prec, rec = tp / cm.sum(0), tp / cm.sum(1)                                    # columns: predicted, rows: true
+    assert precision == pytest.approx(prec.mean().item()) and recall == pytest.approx(rec.mean().item())
+    assert f1 == pytest.approx((2 * prec * rec / (prec + rec)).mean().item())
+
+
+def test_gp_on_cuda_matches_sklearn():
+    """The fitted GP on CUDA: its hyperparameters, likelihood and posterior against scikit-learn's regressor."""
+    import numpy as np
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    from sklearn.gaussian_process.kernels import RBF, ConstantKernel
+
+    from dlcourse.tuning import GaussianProcess, rbf_kernel
+
+    g = torch.Generator().manual_seed(0)
     X, t = torch.rand(20, 2, generator=g, dtype=torch.float64), torch.randn(20, generator=g, dtype=torch.float64)
     Xs = torch.rand(5, 2, generator=g, dtype=torch.float64)
-    cpu = GaussianProcess().fit(X, t, optimize=True)
-    gpu = GaussianProcess().fit(X.cuda(), t.cuda(), optimize=True)
-    mean, std = gpu.predict(Xs.cuda())
-    assert mean.device.type == "cuda"
-    torch.testing.assert_close(mean.cpu(), cpu.predict(Xs)[0])
-    torch.testing.assert_close(std.cpu(), cpu.predict(Xs)[1])
+    K = rbf_kernel(X.cuda(), Xs.cuda(), torch.tensor([0.3, 0.6], dtype=torch.float64, device="cuda"), 1.5)
+    assert K.device.type == "cuda"
+    ref = (ConstantKernel(1.5) * RBF([0.3, 0.6]))(X.numpy(), Xs.numpy())
+    torch.testing.assert_close(K.cpu(), torch.from_numpy(ref))
+    gp = GaussianProcess().fit(X.cuda(), t.cuda(), optimize=True)
+    mean, std = gp.predict(Xs.cuda())
+    assert mean.device.type == "cuda" and std.device.type == "cuda"
+    kernel = ConstantKernel(gp.signal_var.item(), "fixed") * RBF(gp.lengthscale.numpy(), "fixed")
+    sk = GaussianProcessRegressor(kernel, alpha=gp.noise_var.item(), optimizer=None).fit(X.numpy(), t.numpy())
+    ref_mean, ref_std = sk.predict(Xs.numpy(), return_std=True)
+    np.testing.assert_allclose(mean.cpu().numpy(), ref_mean, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(std.cpu().numpy(), ref_std, rtol=1e-5, atol=1e-6)
+    assert gp.log_marginal_likelihood() == pytest.approx(sk.log_marginal_likelihood_value_, rel=1e-8)
+    cpu = GaussianProcess().fit(X, t, optimize=True)                              # the same fit on either device
+    torch.testing.assert_close(gp.lengthscale, cpu.lengthscale)

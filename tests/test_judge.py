@@ -75,17 +75,22 @@ def test_the_judge_rebuilds_only_data_and_named_classes():
     dec = Decoder(rebuild_any=False, make_handle=lambda hid, kind, is_callable: made.append(hid) or "H")
     assert dec.decode(data) == "H" and made == [7]
     # the judge never imports, calls or rebuilds what a submission names
-    for forged in ({"$callable": "os:system"}, {"$object": "0", "class": "os:_wrap_close", "state": {"$dict": []}},
-                   {"$origin": "5"}, {"$iter": [1]}, {"x": 1}, {"$tensor": "0", "dtype": "object", "shape": [1],
-                                                               "data": ""}):
-        with pytest.raises(WireError):
+    for forged, message in [({"$callable": "os:system"}, "does not accept functions by name"),
+                            ({"$object": "0", "class": "os:_wrap_close", "state": {"$dict": []}},
+                             "does not rebuild objects of class os:_wrap_close"),
+                            ({"$origin": "5"}, "reference to an unknown object"),
+                            ({"$iter": [1]}, "unexpected iterator"),
+                            ({"x": 1}, "untagged object"),
+                            ({"$tensor": "0", "dtype": "object", "shape": [1], "data": ""},
+                             "unsupported tensor dtype 'object'")]:
+        with pytest.raises(WireError, match=message):
             Decoder(rebuild_any=False).decode(forged)
     # a named class is rebuilt from data, but no dunder attribute can be set on it
     path = f"{__name__}:_Thing"
     ok = {"$object": "0", "class": path, "state": {"$dict": [["x", 4]]}}
     assert Decoder(rebuild_any=False, classes={path: _Thing}).decode(ok).x == 4
     bad = {"$object": "0", "class": path, "state": {"$dict": [["__class__", 1]]}}
-    with pytest.raises(WireError):
+    with pytest.raises(WireError, match="bad attribute name in an object's state"):
         Decoder(rebuild_any=False, classes={path: _Thing}).decode(bad)
 
 

@@ -48,10 +48,17 @@ def test_mlp_equals_sequential(gen):
     # layers.0 -> 0, layers.1 -> 2, layers.2 -> 4 (activations have no parameters)
     ref.load_state_dict({f"{2 * int(k.split('.')[1])}.{k.split('.')[2]}": v for k, v in ours.state_dict().items()})
     x = torch.randn(9, 6, dtype=torch.float64, generator=gen)
-    torch.testing.assert_close(ours(x), ref(x))
-    ours(x).square().sum().backward()
-    ref(x).square().sum().backward()
-    torch.testing.assert_close(ours.layers[0].weight.grad, ref[0].weight.grad)
+    x1, x2 = x.clone().requires_grad_(), x.clone().requires_grad_()
+    torch.testing.assert_close(ours(x1), ref(x2))
+    ours(x1).square().sum().backward()
+    ref(x2).square().sum().backward()
+    torch.testing.assert_close(x1.grad, x2.grad)
+    ref_params = dict(ref.named_parameters())
+    names = [name for name, _ in ours.named_parameters()]
+    assert len(names) == len(ref_params) == 6                     # three weights and three biases
+    for name, p in ours.named_parameters():
+        _, layer, kind = name.split(".")
+        torch.testing.assert_close(p.grad, ref_params[f"{2 * int(layer)}.{kind}"].grad, msg=f"gradient of {name}")
 
 
 def test_mlp_dropout_only_in_training():
@@ -83,9 +90,10 @@ def test_penalties_sum_weights_only():
 def test_penalty_gradients():
     model = _model()
     (dnn.l1_penalty(model) + 0.5 * dnn.l2_penalty(model)).backward()
-    w = model[0].weight
-    torch.testing.assert_close(w.grad, torch.sign(w) + w)
-    assert model[0].bias.grad is None  # biases are not penalised
+    for layer in (model[0], model[2]):
+        w = layer.weight
+        torch.testing.assert_close(w.grad, torch.sign(w) + w)
+        assert layer.bias.grad is None  # biases are not penalised
 
 
 def test_l2_penalty_is_sgd_weight_decay():

@@ -154,23 +154,25 @@ def test_adamw_decay_differs_from_adam_l2():
     assert (a - b).abs().max() > 1e-4
 
 
-@pytest.mark.parametrize("make", [
-    lambda p: optim.SGD(p, lr=-1.0),
-    lambda p: optim.SGD(p, lr=0.1, momentum=-0.5),
-    lambda p: optim.SGD(p, lr=0.1, nesterov=True),
-    lambda p: optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True, dampening=0.1),
-    lambda p: optim.SGD(p, lr=0.1, weight_decay=-1),
-    lambda p: optim.Adam(p, betas=(1.0, 0.9)),
-    lambda p: optim.Adam(p, eps=-1.0),
-    lambda p: optim.AdamW(p, lr=float("nan")),
-    lambda p: optim.Adagrad(p, lr_decay=-0.1),
-    lambda p: optim.Adagrad(p, initial_accumulator_value=-1.0),
-    lambda p: optim.Adagrad(p, eps=-1e-10),
-    lambda p: optim.RMSprop(p, alpha=1.0),
-    lambda p: optim.RMSprop(p, alpha=-0.1),
-    lambda p: optim.RMSprop(p, momentum=-0.9),
-    lambda p: optim.RMSprop(p, weight_decay=-1e-2),
+@pytest.mark.parametrize("make,message", [
+    (lambda p: optim.SGD(p, lr=-1.0), r"learning rate must be >= 0, got -1.0"),
+    (lambda p: optim.SGD(p, lr=0.1, momentum=-0.5), r"momentum must be >= 0, got -0.5"),
+    (lambda p: optim.SGD(p, lr=0.1, nesterov=True), r"Nesterov momentum needs momentum > 0 and dampening 0"),
+    (lambda p: optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True, dampening=0.1),
+     r"Nesterov momentum needs momentum > 0 and dampening 0"),
+    (lambda p: optim.SGD(p, lr=0.1, weight_decay=-1), r"weight_decay must be >= 0, got -1"),
+    (lambda p: optim.Adam(p, betas=(1.0, 0.9)), r"betas must be in \[0, 1\), got \(1.0, 0.9\)"),
+    (lambda p: optim.Adam(p, eps=-1.0), r"eps must be >= 0, got -1.0"),
+    (lambda p: optim.AdamW(p, lr=float("nan")), r"learning rate must be >= 0, got nan"),
+    (lambda p: optim.Adagrad(p, lr_decay=-0.1), r"lr_decay and initial_accumulator_value must be >= 0, got -0.1"),
+    (lambda p: optim.Adagrad(p, initial_accumulator_value=-1.0),
+     r"lr_decay and initial_accumulator_value must be >= 0, got 0.0 and -1.0"),
+    (lambda p: optim.Adagrad(p, eps=-1e-10), r"eps must be >= 0, got -1e-10"),
+    (lambda p: optim.RMSprop(p, alpha=1.0), r"alpha \(the smoothing constant\) must be in \[0, 1\), got 1.0"),
+    (lambda p: optim.RMSprop(p, alpha=-0.1), r"alpha \(the smoothing constant\) must be in \[0, 1\), got -0.1"),
+    (lambda p: optim.RMSprop(p, momentum=-0.9), r"momentum must be >= 0, got -0.9"),
+    (lambda p: optim.RMSprop(p, weight_decay=-1e-2), r"weight_decay must be >= 0, got -0.01"),
 ])
-def test_bad_hyperparameters_raise(make):
-    with pytest.raises(ValueError):
+def test_bad_hyperparameters_raise(make, message):
+    with pytest.raises(ValueError, match=message):
         make([torch.zeros(2, requires_grad=True)])

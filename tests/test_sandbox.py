@@ -91,12 +91,36 @@ def test_kernelspec_refuses_without_bubblewrap(tmp_path, monkeypatch):
         sandbox.kernelspec(tmp_path, hide=[tmp_path], expose=[], memory=2**30)
 
 
-def test_command_hides_before_it_exposes():
-    config = {"bwrap": "/usr/bin/bwrap", "hide": ["/course", "/course/inner"], "expose": ["/course/venv"],
-              "memory": 2**31, "ipc": "/run/ipc", "python": "/course/venv/bin/python"}
-    cmd = sandbox.command(config, "/rt/kernel-1.json", "/course/autograded/a/ch")
-    pos = {arg: i for i, arg in enumerate(cmd)}
-    assert cmd[:4] == ["/usr/bin/bwrap", "--ro-bind", "/", "/"]
-    assert cmd.index("--tmpfs", cmd.index("/tmp")) < cmd.index("/course")   # hides after the root mount
+def _mounts(cmd: list[str]) -> list[tuple[str, str]]:
+    """bwrap's mount operations in the order they apply, as (option, destination) pairs."""
+    mounts, i = [], 1
+    while i < len(cmd):
+        if cmd[i] in ("--ro-bind", "--bind"):            # --bind SRC DEST
+            mounts.append((cmd[i], cmd[i + 2]))
+            i += 3
+        elif cmd[i] in ("--tmpfs", "--dev", "--proc"):   # --tmpfs DEST
+            mounts.append((cmd[i], cmd[i + 1]))
+            i += 2
+        else:
+            i += 1
+    return mounts
+
+
+def test_command_hides_before_it_exposes(tmp_path):
+    course = tmp_path / "course"
+    venv, inner, folder = course / "venv", course / "inner", str(course / "autograded" / "a" / "ch")
+    venv.mkdir(parents=True)                               # an exposed folder is bound only if it exists
+    config = {"bwrap": "/usr/bin/bwrap", "hide": [str(inner), str(course)], "expose": [str(venv)],
+              "memory": 2**31, "ipc": "/run/ipc", "python": str(venv / "bin" / "python")}
+    cmd = sandbox.command(config, "/rt/kernel-1.json", folder)
+    mounts = _mounts(cmd)
+    at = {mount: i for i, mount in enumerate(mounts)}
+    assert len(at) == len(mounts), f"a mount is repeated: {mounts}"
+    assert cmd[:4] == ["/usr/bin/bwrap", "--ro-bind", "/", "/"] and mounts[0] == ("--ro-bind", "/")
+    hide_course, hide_inner = at[("--tmpfs", str(course))], at[("--tmpfs", str(inner))]
+    assert at[("--tmpfs", "/tmp")] < hide_course < hide_inner                  # after the root; outer folders first
+    assert hide_inner < at[("--ro-bind", str(venv))]                           # exposed after every hiding
+    assert hide_inner < at[("--bind", folder)]                                 # its folder comes back after the hiding
+    assert hide_inner < at[("--ro-bind", "/rt/kernel-1.json")] and hide_inner < at[("--bind", "/run/ipc")]
+    assert cmd[cmd.index("--chdir") + 1] == folder
     assert "--unshare-net" in cmd and "--unshare-pid" in cmd and f"--as={2**31}" in cmd
-    assert pos["/course/autograded/a/ch"] > pos["/course"]                     # its folder comes back after the hiding
