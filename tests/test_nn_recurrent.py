@@ -1,15 +1,15 @@
 """RNN, LSTM, GRU and their cells equal torch.nn.RNN/LSTM/GRU and torch's cells in value and gradient (float64)."""
 
 import math
+from functools import partial
 
 import pytest
 import torch
-from helpers import assert_same
 from torch import nn
 
 from dlcourse.nn.recurrent import GRU, LSTM, RNN, gru_cell, lstm_cell, rnn_cell
 
-I, H = 4, 6  # input_size, hidden_size
+I, H = 4, 6  # input_size D, hidden_size Dh
 KINDS = ["rnn_tanh", "rnn_relu", "lstm", "gru"]
 
 
@@ -67,7 +67,7 @@ def _h0(kind, shape, gen):
 
 @pytest.mark.parametrize("given_h0", [False, True])
 @pytest.mark.parametrize("batch_first", [False, True])
-@pytest.mark.parametrize("num_layers", [1, 2])
+@pytest.mark.parametrize("num_layers", [1, 2, 3])
 @pytest.mark.parametrize("kind", KINDS)
 def test_matches_torch(kind, num_layers, batch_first, given_h0, gen):
     T, B = 5, 3
@@ -80,7 +80,7 @@ def test_matches_torch(kind, num_layers, batch_first, given_h0, gen):
 @pytest.mark.parametrize("kind", KINDS)
 def test_unbatched(kind, given_h0, gen):
     ours, ref = _pair(kind, num_layers=2, batch_first=True)  # batch_first is ignored for (T, I) input
-    x = torch.randn(5, I, dtype=torch.float64, generator=gen)
+    x = torch.randn(5, I, dtype=torch.float64, generator=gen)  # (T, D)
     _check(ours, ref, x, _h0(kind, (2, H), gen) if given_h0 else None)
 
 
@@ -121,43 +121,61 @@ def test_initialisation_equals_torch(ours_cls, ref_cls):
     assert all(0.95 * bound < p.abs().max() <= bound for p in ours.parameters())
 
 
-def _cell_inputs(gates, gen, batch=3):
+def _torch_cell(kind):
+    """torch's public cell module for ``kind``, float64, with its own random weights."""
+    return {"rnn_tanh": lambda: nn.RNNCell(I, H), "rnn_relu": lambda: nn.RNNCell(I, H, nonlinearity="relu"),
+            "lstm": lambda: nn.LSTMCell(I, H), "gru": lambda: nn.GRUCell(I, H)}[kind]().double()
+
+
+def _our_cell(kind):
+    """Our cell for ``kind`` with the module cells' calling convention: (x, state, *parameters)."""
+    return {"rnn_tanh": partial(rnn_cell, nonlinearity="tanh"), "rnn_relu": partial(rnn_cell, nonlinearity="relu"),
+            "lstm": lstm_cell, "gru": gru_cell}[kind]
+
+
+@pytest.mark.parametrize("batch", [1, 4])
+@pytest.mark.parametrize("kind", KINDS)
+def test_cell_matches_torch(kind, batch, gen):
+    """Our cell on a torch cell's weights: same h_t (and c_t), same gradients for x, h, c and every parameter."""
+    ref = _torch_cell(kind)
     x = torch.randn(batch, I, dtype=torch.float64, generator=gen)
-    h = torch.randn(batch, H, dtype=torch.float64, generator=gen)
-    c = torch.randn(batch, H, dtype=torch.float64, generator=gen)
-    params = [torch.randn(shape, dtype=torch.float64, generator=gen) / math.sqrt(H)
-              for shape in [(gates * H, I), (gates * H, H), (gates * H,), (gates * H,)]]
-    return x, h, c, params
+    state = _h0(kind, (batch, H), gen)
+    leaves = [x, *(state if isinstance(state, tuple) else (state,))]
+    params = [p.detach().clone().requires_grad_() for p in ref.parameters()]  # weight_ih, weight_hh, bias_ih, bias_hh
+    outs = []
+    for cell, weights in [(partial(_our_cell(kind), weight_ih=params[0], weight_hh=params[1], bias_ih=params[2],
+                                   bias_hh=params[3]), params), (ref, list(ref.parameters()))]:
+        inputs = [t.detach().clone().requires_grad_() for t in leaves]
+        s = tuple(inputs[1:]) if kind == "lstm" else inputs[1]
+        out = cell(inputs[0], s)
+        outs.append((inputs, weights, list(out) if isinstance(out, tuple) else [out]))
+    (in_a, w_a, out_a), (in_b, w_b, out_b) = outs
+    loss_weights = [torch.randn(b.shape, dtype=b.dtype, generator=gen) for b in out_b]
+    for a, b in zip(out_a, out_b, strict=True):
+        torch.testing.assert_close(a, b, atol=1e-10, rtol=1e-8)
+    grads_a = torch.autograd.grad(sum((a * w).sum() for a, w in zip(out_a, loss_weights)), in_a + w_a)
+    grads_b = torch.autograd.grad(sum((b * w).sum() for b, w in zip(out_b, loss_weights)), in_b + w_b)
+    names = ["x", "h", *(["c"] if kind == "lstm" else []), "weight_ih", "weight_hh", "bias_ih", "bias_hh"]
+    for name, a, b in zip(names, grads_a, grads_b, strict=True):
+        torch.testing.assert_close(a, b, atol=1e-10, rtol=1e-8, msg=lambda m: f"grad of {name}: {m}")
 
 
-@pytest.mark.parametrize("batch", [1, 4])
-@pytest.mark.parametrize("nonlinearity", ["tanh", "relu"])
-def test_rnn_cell(nonlinearity, batch, gen):
-    x, h, _, params = _cell_inputs(1, gen, batch)
-    builtin = torch.rnn_tanh_cell if nonlinearity == "tanh" else torch.rnn_relu_cell
-    assert_same(lambda *a: rnn_cell(*a, nonlinearity=nonlinearity), builtin, x, h, *params, grad_inputs=range(6))
-
-
-@pytest.mark.parametrize("batch", [1, 4])
-def test_lstm_cell(batch, gen):
-    x, h, c, params = _cell_inputs(4, gen, batch)
-    assert_same(lambda x, h, c, *p: torch.cat(lstm_cell(x, (h, c), *p), dim=-1),
-                lambda x, h, c, *p: torch.cat(torch.lstm_cell(x, (h, c), *p), dim=-1),
-                x, h, c, *params, grad_inputs=range(7))
-
-
-@pytest.mark.parametrize("batch", [1, 4])
-def test_gru_cell(batch, gen):
-    x, h, _, params = _cell_inputs(3, gen, batch)
-    assert_same(gru_cell, torch.gru_cell, x, h, *params, grad_inputs=range(6))
-
-
-def test_cell_matches_one_step_of_the_layer(gen):
-    ours, _ = _pair("gru")
-    x = torch.randn(1, 2, I, dtype=torch.float64, generator=gen)
-    h0 = torch.randn(1, 2, H, dtype=torch.float64, generator=gen)
-    h1 = gru_cell(x[0], h0[0], ours.weight_ih_l0, ours.weight_hh_l0, ours.bias_ih_l0, ours.bias_hh_l0)
-    torch.testing.assert_close(ours(x, h0)[1][0], h1)
+@pytest.mark.parametrize("kind", KINDS)
+def test_cells_match_one_step_of_the_layer(kind, gen):
+    """A one-step sequence through a one-layer module is one call of the module's cell."""
+    ours, _ = _pair(kind)
+    x = torch.randn(1, 2, I, dtype=torch.float64, generator=gen)  # (T, B, D) with T = 1
+    h0 = _h0(kind, (1, 2, H), gen)
+    output, state = ours(x, h0)
+    weights = [ours.weight_ih_l0, ours.weight_hh_l0, ours.bias_ih_l0, ours.bias_hh_l0]
+    if kind == "lstm":
+        h1, c1 = lstm_cell(x[0], (h0[0][0], h0[1][0]), *weights)
+        torch.testing.assert_close(state[1][0], c1)
+        state = state[0]
+    else:
+        h1 = _our_cell(kind)(x[0], h0[0], *weights)
+    torch.testing.assert_close(output[0], h1)
+    torch.testing.assert_close(state[0], h1)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -198,9 +216,9 @@ def test_lstm_state_errors():
 def test_constructor_errors():
     with pytest.raises(ValueError, match="nonlinearity must be 'tanh' or 'relu', got 'sigmoid'"):
         RNN(I, H, nonlinearity="sigmoid")
-    x, h, _, params = _cell_inputs(1, torch.Generator())
+    cell = nn.RNNCell(I, H)
     with pytest.raises(ValueError, match="nonlinearity must be"):
-        rnn_cell(x, h, *params, nonlinearity="Tanh")
+        rnn_cell(torch.zeros(2, I), torch.zeros(2, H), *cell.parameters(), nonlinearity="Tanh")
     with pytest.raises(ValueError, match="positive sizes"):
         LSTM(I, 0)
     with pytest.raises(ValueError, match="positive sizes"):

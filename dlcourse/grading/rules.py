@@ -531,11 +531,11 @@ RULES: dict[str, Rule] = {
              'given, the held-out test digits included')),
     # 02-model-types/03-rnn
     'rnn-forward': Rule(
-        forbid=('torch.nn:RNN', 'torch:rnn_tanh', 'dlcourse.nn.recurrent:RNN', 'dlcourse.nn.recurrent:_scan'),
+        forbid=('torch.nn:RNN', 'torch:rnn_tanh', 'dlcourse.nn.recurrent:RNN', 'dlcourse.nn.recurrent:_stacked'),
         allowed=('a Python loop over time with matmul, tanh and torch.stack; one step may come from the '
                  "notebook's rnn_step, dnn.rnn_cell or torch.rnn_tanh_cell (the cell is given, the loop is the "
                  'task)'),
-        why=("nn.RNN (the tests' reference), torch.rnn_tanh and dlcourse's RNN (or its _scan loop) unroll the "
+        why=("nn.RNN (the tests' reference), torch.rnn_tanh and dlcourse's RNN (or its _stacked loop) unroll the "
              'whole sequence in one call')),
     'rnn-lstm-step': Rule(
         forbid=('torch.nn:LSTMCell', 'torch:lstm_cell', 'torch.nn:LSTM', 'torch:lstm',
@@ -547,7 +547,7 @@ RULES: dict[str, Rule] = {
         forbid=('torch:Tensor.unfold', 'torch.nn.functional:unfold', 'torch:as_strided', 'torch:Tensor.as_strided',
                 'numpy.lib.stride_tricks:sliding_window_view', 'numpy.lib.stride_tricks:as_strided'),
         allowed='slicing in a loop or comprehension, torch.stack and unsqueeze (or index arithmetic with arange)',
-        why=("the prompt says 'Above we cut the series with unfold. Write it yourself': series.unfold(0, L + 1, "
+        why=("the prompt says 'Above we cut the series with unfold. Write it yourself': series.unfold(0, T + 1, "
              "1) (the hidden test's reference) or a strided view makes every window at once")),
     # 02-model-types/04-gan
     'gan-fix-step': Rule(

@@ -4,23 +4,24 @@ From "Attention Is All You Need" (Vaswani et al., 2017, https://arxiv.org/abs/17
 
 .. math::
 
-    \mathrm{Attention}(Q, K, V) = \mathrm{softmax}\Big(\frac{Q K^\top}{\sqrt{D}} + M\Big)\, V,
+    \mathrm{Attention}(Q, K, V) = \mathrm{softmax}\Big(\frac{Q K^\top}{\sqrt{d_k}} + M\Big)\, V,
 
-    \mathrm{head}_h = \mathrm{Attention}(X_q W^Q_h,\; X_k W^K_h,\; X_v W^V_h), \qquad
-    \mathrm{MultiHead}(X_q, X_k, X_v) = [\mathrm{head}_1; \dots; \mathrm{head}_H]\, W^{O\top} + b^O,
+    \mathrm{head}_j = \mathrm{Attention}(X_q W^Q_j,\; X_k W^K_j,\; X_v W^V_j), \qquad
+    \mathrm{MultiHead}(X_q, X_k, X_v) = [\mathrm{head}_1; \dots; \mathrm{head}_h]\, W^{O\top} + b^O,
 
-    PE_{p, 2i} = \sin\big(p / 10000^{2i/E}\big), \qquad PE_{p, 2i+1} = \cos\big(p / 10000^{2i/E}\big).
+    PE_{p, 2i} = \sin\big(p / 10000^{2i/D}\big), \qquad PE_{p, 2i+1} = \cos\big(p / 10000^{2i/D}\big).
 
 The mask :math:`M` is 0 where query :math:`i` may look at key :math:`j` and :math:`-\infty` where it may not
 (causal attention: :math:`j > i`; padding: :math:`j` is a pad token).
 
 Shapes:
-    B batch size, H number of heads, L query length, S key/value length (L = S = T in self-attention),
-    E embedding size, D = E / H the size of a head (the query/key size), Dv the value size.
-    ``scaled_dot_product_attention``: q (..., L, D), k (..., S, D), v (..., S, Dv) -> (..., L, Dv);
-    ``attention_weights``: (..., L, S), each row a probability distribution over the S keys.
-    ``MultiHeadAttention`` (batch_first): query (B, L, E), key and value (B, S, E) -> (B, L, E), weights (B, L, S).
-    ``sinusoidal_positional_encoding``: (T, E).
+    B batch size, h number of heads, T query length, S key/value length (S = T in self-attention),
+    D model width (PyTorch's embed_dim), Dk = D / h the size of a head (d_k, the query/key size), Dv the value size.
+    ``scaled_dot_product_attention``: q (..., T, Dk), k (..., S, Dk), v (..., S, Dv) -> (..., T, Dv);
+    ``attention_weights``: (..., T, S), each row a probability distribution over the S keys.
+    ``MultiHeadAttention`` (batch_first): query (B, T, D), key and value (B, S, D) -> (B, T, D), weights (B, T, S).
+    ``sinusoidal_positional_encoding``: (T, D).
+    Some error messages still use PyTorch's letters: L the query length, E the model width, H the heads.
 
 Mask conventions follow PyTorch, and they are opposite: in ``scaled_dot_product_attention`` a bool
 ``True`` means *take part*; in ``MultiHeadAttention`` (``attn_mask``, ``key_padding_mask``) a bool
@@ -57,10 +58,10 @@ def _check_mask(attn_mask: Tensor, scores: Tensor, q: Tensor) -> None:
 
 
 def attention_weights(q: Tensor, k: Tensor, attn_mask: Tensor | None = None, is_causal: bool = False) -> Tensor:
-    r"""The attention weights :math:`\mathrm{softmax}(q k^\top / \sqrt{D} + M)`, shape (..., L, S), e.g. to plot them.
+    r"""The attention weights :math:`\mathrm{softmax}(q k^\top / \sqrt{d_k} + M)`, shape (..., T, S), e.g. to plot them.
 
     ``attn_mask``: bool (True = query i may look at key j) or float (added to the scores), broadcastable
-    to (..., L, S). ``is_causal=True``: query i sees keys j <= i (the top-left triangle, also when L != S).
+    to (..., T, S). ``is_causal=True``: query i sees keys j <= i (the top-left triangle, also when T != S).
 
     >>> q, k = torch.zeros(1, 2), torch.zeros(3, 2)  # equal scores: uniform weights
     >>> attention_weights(q, k)
@@ -76,31 +77,31 @@ def attention_weights(q: Tensor, k: Tensor, attn_mask: Tensor | None = None, is_
     if is_causal and attn_mask is not None:
         raise ValueError("pass either attn_mask or is_causal=True, not both (as torch); to combine them, pass "
                          "attn_mask=mask & torch.ones(L, S, dtype=torch.bool).tril()")
-    # scale q (L x D numbers) rather than the scores (L x S): same result, fewer multiplications
-    scores = (q / math.sqrt(q.shape[-1])) @ k.transpose(-2, -1)  # (..., L, D) @ (..., D, S) -> (..., L, S)
+    # scale q (T x Dk numbers) rather than the scores (T x S): same result, fewer multiplications
+    scores = (q / math.sqrt(q.shape[-1])) @ k.transpose(-2, -1)  # (..., T, Dk) @ (..., Dk, S) -> (..., T, S)
     # torch.softmax rather than dlcourse.nn.softmax (equal, see test_nn_activations.py): its fused kernel
     # makes one pass forward and one backward instead of five, which keeps us within 2x of torch's fused attention.
     if attn_mask is None and not is_causal:
-        return torch.softmax(scores, dim=-1)  # (..., L, S)
+        return torch.softmax(scores, dim=-1)  # (..., T, S)
     # finfo.min, not -inf: exp(min - max) is exactly 0 for a masked key, as with -inf, but a row whose keys are
     # all masked stays finite (uniform) instead of 0/0 = NaN, whose NaN gradient would poison every parameter.
     lowest = torch.finfo(scores.dtype).min
     if is_causal:  # query i sees keys j <= i; key 0 always, so no row is fully masked
-        future = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool, device=q.device).triu(diagonal=1)  # (L, S)
-        return torch.softmax(scores.masked_fill(future, lowest), dim=-1)  # (..., L, S)
+        future = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool, device=q.device).triu(diagonal=1)  # (T, S)
+        return torch.softmax(scores.masked_fill(future, lowest), dim=-1)  # (..., T, S)
     _check_mask(attn_mask, scores, q)
     if attn_mask.dtype == torch.bool:
-        scores = scores.masked_fill(~attn_mask, lowest)  # (..., L, S)
+        scores = scores.masked_fill(~attn_mask, lowest)  # (..., T, S)
     else:
         scores = (scores + attn_mask).clamp(min=lowest)  # a -inf in a float mask becomes `lowest` too
-    weights = torch.softmax(scores, dim=-1)  # (..., L, S)
+    weights = torch.softmax(scores, dim=-1)  # (..., T, S)
     # a fully masked row (every score == lowest) gets weights 0 rather than uniform ones: output 0, as torch's
     return weights.masked_fill(scores.amax(dim=-1, keepdim=True) == lowest, 0.0)
 
 
 def scaled_dot_product_attention(q: Tensor, k: Tensor, v: Tensor, attn_mask: Tensor | None = None,
                                  is_causal: bool = False) -> Tensor:
-    r"""Attention :math:`\mathrm{softmax}(q k^\top / \sqrt{D} + M)\, v`; equals ``F.scaled_dot_product_attention``.
+    r"""Attention :math:`\mathrm{softmax}(q k^\top / \sqrt{d_k} + M)\, v`; equals ``F.scaled_dot_product_attention``.
 
     Each output row is an average of the rows of ``v``, weighted by how well the query matches each key.
     Masks as in :func:`attention_weights` (bool True = take part).
@@ -114,8 +115,8 @@ def scaled_dot_product_attention(q: Tensor, k: Tensor, v: Tensor, attn_mask: Ten
     if v.dim() < 2 or v.shape[-2] != k.shape[-2]:
         raise ValueError(f"expected v of shape (..., S, Dv) with S = k.shape[-2] = {k.shape[-2]} (one value per key), "
                          f"got {tuple(v.shape)}")
-    weights = attention_weights(q, k, attn_mask=attn_mask, is_causal=is_causal)  # (..., L, S)
-    return weights @ v  # (..., L, S) @ (..., S, Dv) -> (..., L, Dv)
+    weights = attention_weights(q, k, attn_mask=attn_mask, is_causal=is_causal)  # (..., T, S)
+    return weights @ v  # (..., T, S) @ (..., S, Dv) -> (..., T, Dv)
 
 
 def _additive(mask: Tensor, dtype: torch.dtype) -> Tensor:
@@ -126,13 +127,13 @@ def _additive(mask: Tensor, dtype: torch.dtype) -> Tensor:
 
 
 class MultiHeadAttention(nn.Module):
-    """H heads of scaled dot-product attention on learned projections; ``torch.nn.MultiheadAttention``'s parameters.
+    """h heads of scaled dot-product attention on learned projections; ``torch.nn.MultiheadAttention``'s parameters.
 
-    ``in_proj_weight`` (3E, E) stacks :math:`W^Q, W^K, W^V` (xavier-uniform), ``in_proj_bias`` (3E,) is zero,
-    ``out_proj`` is :math:`W^O` (a :class:`Linear` with zero bias). Head h uses rows h*D ... (h+1)*D - 1 of each.
+    ``in_proj_weight`` (3D, D) stacks :math:`W^Q, W^K, W^V` (xavier-uniform), ``in_proj_bias`` (3D,) is zero,
+    ``out_proj`` is :math:`W^O` (a :class:`Linear` with zero bias). Head j uses rows j*Dk ... (j+1)*Dk - 1 of each.
 
     >>> mha = MultiHeadAttention(embed_dim=8, num_heads=2)
-    >>> x = torch.randn(3, 5, 8)  # (B, T, E)
+    >>> x = torch.randn(3, 5, 8)  # (B, T, D)
     >>> out, weights = mha(x, x, x)  # self-attention
     >>> tuple(out.shape), tuple(weights.shape)
     ((3, 5, 8), (3, 5, 5))
@@ -145,16 +146,16 @@ class MultiHeadAttention(nn.Module):
                              f"got embed_dim={embed_dim}, num_heads={num_heads}")
         self.embed_dim, self.num_heads, self.head_dim = embed_dim, num_heads, embed_dim // num_heads
         self.batch_first = batch_first
-        self.in_proj_weight = nn.Parameter(torch.empty(3 * embed_dim, embed_dim))  # (3E, E): W^Q, W^K, W^V
-        self.in_proj_bias = nn.Parameter(torch.zeros(3 * embed_dim)) if bias else None  # (3E,)
-        self.out_proj = Linear(embed_dim, embed_dim, bias=bias)  # W^O (E, E), Linear's default init
+        self.in_proj_weight = nn.Parameter(torch.empty(3 * embed_dim, embed_dim))  # (3D, D): W^Q, W^K, W^V
+        self.in_proj_bias = nn.Parameter(torch.zeros(3 * embed_dim)) if bias else None  # (3D,)
+        self.out_proj = Linear(embed_dim, embed_dim, bias=bias)  # W^O (D, D), Linear's default init
         # same order of random draws as torch (out_proj, then in_proj), so one seed gives both the same weights
         nn.init.xavier_uniform_(self.in_proj_weight)
         if bias:
             nn.init.zeros_(self.out_proj.bias)
 
     def _check(self, query: Tensor, key: Tensor, value: Tensor) -> None:
-        layout = "(B, L, E)" if self.batch_first else "(L, B, E)"
+        layout = "(B, L, E)" if self.batch_first else "(L, B, E)"  # PyTorch's letters: L = T, E = D
         E = self.embed_dim
         if query.dim() != 3 or query.shape[-1] != E:
             raise ValueError(f"expected query of shape {layout} with E={E}, got {tuple(query.shape)}"
@@ -165,46 +166,46 @@ class MultiHeadAttention(nn.Module):
                              f"B={query.shape[b]}, E={E}, got {tuple(key.shape)} and {tuple(value.shape)}")
 
     def _merged_mask(self, attn_mask: Tensor | None, key_padding_mask: Tensor | None, is_causal: bool,
-                     B: int, L: int, S: int, dtype: torch.dtype, device: torch.device) -> Tensor | None:
-        """All masks as one float mask to add to the scores, broadcastable to (B, H, L, S)."""
-        H, masks = self.num_heads, []
+                     B: int, T: int, S: int, dtype: torch.dtype, device: torch.device) -> Tensor | None:
+        """All masks as one float mask to add to the scores, broadcastable to (B, h, T, S)."""
+        h, masks = self.num_heads, []
         if attn_mask is not None:
-            if attn_mask.shape == (B * H, L, S):
-                attn_mask = attn_mask.view(B, H, L, S)  # (B*H, L, S) -> (B, H, L, S), torch's batch-major order
-            elif attn_mask.shape != (L, S):
-                raise ValueError(f"expected attn_mask of shape (L, S) = ({L}, {S}) or (B*H, L, S) = "
-                                 f"({B * H}, {L}, {S}), got {tuple(attn_mask.shape)}")
+            if attn_mask.shape == (B * h, T, S):
+                attn_mask = attn_mask.view(B, h, T, S)  # (B*h, T, S) -> (B, h, T, S), torch's batch-major order
+            elif attn_mask.shape != (T, S):
+                raise ValueError(f"expected attn_mask of shape (L, S) = ({T}, {S}) or (B*H, L, S) = "
+                                 f"({B * h}, {T}, {S}), got {tuple(attn_mask.shape)}")
             masks.append(_additive(attn_mask, dtype))
         if is_causal:  # unlike torch, which wants attn_mask to hold the causal mask already, we build it
-            masks.append(_additive(~torch.ones(L, S, dtype=torch.bool, device=device).tril(), dtype))  # (L, S)
+            masks.append(_additive(~torch.ones(T, S, dtype=torch.bool, device=device).tril(), dtype))  # (T, S)
         if key_padding_mask is not None:
             if key_padding_mask.shape != (B, S):
                 raise ValueError(f"expected key_padding_mask of shape (B, S) = ({B}, {S}) with True at pad tokens, "
                                  f"got {tuple(key_padding_mask.shape)}")
             masks.append(_additive(key_padding_mask, dtype).view(B, 1, 1, S))  # (B, S) -> (B, 1, 1, S)
-        return sum(masks) if masks else None  # (B or 1, H or 1, L, S)
+        return sum(masks) if masks else None  # (B or 1, h or 1, T, S)
 
     def forward(self, query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None = None,
                 key_padding_mask: Tensor | None = None, need_weights: bool = True,
                 is_causal: bool = False) -> tuple[Tensor, Tensor | None]:
-        """Returns the output (B, L, E) and, if ``need_weights``, the weights averaged over heads (B, L, S)."""
+        """Returns the output (B, T, D) and, if ``need_weights``, the weights averaged over heads (B, T, S)."""
         self._check(query, key, value)
-        if not self.batch_first:  # (L, B, E) -> (B, L, E)
+        if not self.batch_first:  # (T, B, D) -> (B, T, D)
             query, key, value = query.transpose(0, 1), key.transpose(0, 1), value.transpose(0, 1)
-        (B, L, E), S, H, D = query.shape, key.shape[1], self.num_heads, self.head_dim
-        W_q, W_k, W_v = self.in_proj_weight.chunk(3)  # each (E, E)
+        (B, T, D), S, h, Dk = query.shape, key.shape[1], self.num_heads, self.head_dim
+        W_q, W_k, W_v = self.in_proj_weight.chunk(3)  # each (D, D)
         b_q, b_k, b_v = (None, None, None) if self.in_proj_bias is None else self.in_proj_bias.chunk(3)
-        q = F.linear(query, W_q, b_q).view(B, L, H, D).transpose(1, 2)  # (B, L, E) -> (B, L, H, D) -> (B, H, L, D)
-        k = F.linear(key, W_k, b_k).view(B, S, H, D).transpose(1, 2)  # (B, S, E) -> (B, S, H, D) -> (B, H, S, D)
-        v = F.linear(value, W_v, b_v).view(B, S, H, D).transpose(1, 2)  # (B, S, E) -> (B, S, H, D) -> (B, H, S, D)
-        mask = self._merged_mask(attn_mask, key_padding_mask, is_causal, B, L, S, query.dtype, query.device)
-        weights = attention_weights(q, k, attn_mask=mask)  # (B, H, L, S)
-        heads = weights @ v  # (B, H, L, S) @ (B, H, S, D) -> (B, H, L, D)
-        heads = heads.transpose(1, 2).reshape(B, L, E)  # (B, H, L, D) -> (B, L, H, D) -> (B, L, E): concatenate
-        out = self.out_proj(heads)  # (B, L, E)
+        q = F.linear(query, W_q, b_q).view(B, T, h, Dk).transpose(1, 2)  # (B, T, D) -> (B, T, h, Dk) -> (B, h, T, Dk)
+        k = F.linear(key, W_k, b_k).view(B, S, h, Dk).transpose(1, 2)  # (B, S, D) -> (B, S, h, Dk) -> (B, h, S, Dk)
+        v = F.linear(value, W_v, b_v).view(B, S, h, Dk).transpose(1, 2)  # (B, S, D) -> (B, S, h, Dk) -> (B, h, S, Dk)
+        mask = self._merged_mask(attn_mask, key_padding_mask, is_causal, B, T, S, query.dtype, query.device)
+        weights = attention_weights(q, k, attn_mask=mask)  # (B, h, T, S)
+        heads = weights @ v  # (B, h, T, S) @ (B, h, S, Dk) -> (B, h, T, Dk)
+        heads = heads.transpose(1, 2).reshape(B, T, D)  # (B, h, T, Dk) -> (B, T, h, Dk) -> (B, T, D): concatenate
+        out = self.out_proj(heads)  # (B, T, D)
         if not self.batch_first:
-            out = out.transpose(0, 1)  # (B, L, E) -> (L, B, E)
-        return out, (weights.mean(dim=1) if need_weights else None)  # (B, H, L, S) -> (B, L, S)
+            out = out.transpose(0, 1)  # (B, T, D) -> (T, B, D)
+        return out, (weights.mean(dim=1) if need_weights else None)  # (B, h, T, S) -> (B, T, S)
 
     def extra_repr(self) -> str:
         return f"embed_dim={self.embed_dim}, num_heads={self.num_heads}, batch_first={self.batch_first}"
@@ -212,9 +213,9 @@ class MultiHeadAttention(nn.Module):
 
 def sinusoidal_positional_encoding(length: int, dim: int, base: float = 10000.0, device: torch.device | None = None,
                                    dtype: torch.dtype | None = None) -> Tensor:
-    r"""The (length, dim) table :math:`PE_{p, 2i} = \sin(p / b^{2i/E})`, :math:`PE_{p, 2i+1} = \cos(p / b^{2i/E})`.
+    r"""The (length, dim) = (T, D) table :math:`PE_{p, 2i} = \sin(p / b^{2i/D})`, :math:`PE_{p, 2i+1} = \cos(p / b^{2i/D})`.
 
-    Pair i turns at frequency :math:`b^{-2i/E}`, from one radian per position (i = 0) down to :math:`1/b`,
+    Pair i turns at frequency :math:`b^{-2i/D}`, from one radian per position (i = 0) down to :math:`1/b`,
     so :math:`PE_{p+k}` is a fixed rotation of :math:`PE_p`: relative positions are linear maps.
     An odd ``dim`` ends on a sine. ``dtype`` defaults to ``torch.get_default_dtype()``.
 
@@ -228,9 +229,9 @@ def sinusoidal_positional_encoding(length: int, dim: int, base: float = 10000.0,
     # float64 on the CPU, cast at the end: angles reach `length` radians, whose sine float32 would get wrong in the
     # 4th digit, and not every device has float64 (MPS)
     p = torch.arange(length, dtype=torch.float64).unsqueeze(1)  # (T, 1) positions
-    two_i = torch.arange(0, dim, 2, dtype=torch.float64)  # (ceil(E/2),) the even indices 2i
-    angle = p / base ** (two_i / dim)  # (T, 1) / (ceil(E/2),) -> (T, ceil(E/2))
-    pe = torch.empty(length, dim, dtype=torch.float64)  # (T, E)
+    two_i = torch.arange(0, dim, 2, dtype=torch.float64)  # (ceil(D/2),) the even indices 2i
+    angle = p / base ** (two_i / dim)  # (T, 1) / (ceil(D/2),) -> (T, ceil(D/2))
+    pe = torch.empty(length, dim, dtype=torch.float64)  # (T, D)
     pe[:, 0::2] = torch.sin(angle)
-    pe[:, 1::2] = torch.cos(angle[:, : dim // 2])  # an odd E has one cosine fewer than sines
+    pe[:, 1::2] = torch.cos(angle[:, : dim // 2])  # an odd D has one cosine fewer than sines
     return pe.to(device=device, dtype=dtype if dtype is not None else torch.get_default_dtype())

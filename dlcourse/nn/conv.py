@@ -17,7 +17,8 @@ im2col: Chellapilla, Puri and Simard, "High performance convolutional neural net
 Shapes:
     B batch size, C input channels, O output channels (filters), H, W input height and width,
     kH, kW kernel size, sH, sW stride, pH, pW padding, H_out, W_out output height and width,
-    K = C·kH·kW values in one patch, L = H_out·W_out patches per image.
+    D = C·kH·kW values in one patch (its feature dimension), T = H_out·W_out patches per image (the image as a
+    sequence of patches).
     x (B, C, H, W); weight (O, C, kH, kW); bias (O,); conv2d output (B, O, H_out, W_out);
     pooling output (B, C, H_out, W_out).
 
@@ -75,7 +76,7 @@ def _check_images(x: Tensor, name: str) -> None:
 
 
 def im2col(x: Tensor, kernel_size: IntPair, stride: IntPair = 1, padding: IntPair = 0) -> Tensor:
-    """Every (C, kH, kW) patch of the zero-padded images as a column: (B, K, L), equal to ``F.unfold``.
+    """Every (C, kH, kW) patch of the zero-padded images as a column: (B, D, T), equal to ``F.unfold``.
 
     ``Tensor.unfold`` slides a window along one axis and returns a strided *view*, so after the two calls below the
     windows exist without a copy; only the final ``reshape`` copies them into columns. Its backward sums each patch
@@ -94,16 +95,16 @@ def im2col(x: Tensor, kernel_size: IntPair, stride: IntPair = 1, padding: IntPai
     if pH or pW:
         x = F.pad(x, (pW, pW, pH, pH))  # (B, C, H + 2pH, W + 2pW), zeros around the border
     patches = x.unfold(2, kH, sH).unfold(3, kW, sW)  # (B, C, H_out, W_out, kH, kW), a view
-    # rows ordered (c, u, v) to match weight.reshape(O, K); columns (i, j) to match the output pixels
-    return patches.permute(0, 1, 4, 5, 2, 3).reshape(B, C * kH * kW, H_out * W_out)  # (B, K, L)
+    # rows ordered (c, u, v) to match weight.reshape(O, D); columns (i, j) to match the output pixels
+    return patches.permute(0, 1, 4, 5, 2, 3).reshape(B, C * kH * kW, H_out * W_out)  # (B, D, T)
 
 
 def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride: IntPair = 1,
            padding: IntPair = 0) -> Tensor:
     """Convolve (B, C, H, W) images with O filters of shape (C, kH, kW): im2col, then one matmul.
 
-    :func:`im2col` copies every (C, kH, kW) patch into a column of length K = C·kH·kW (zero padding included), so the
-    whole convolution is the product of the (O, K) filter matrix with the (K, L) patch matrix of each image.
+    :func:`im2col` copies every (C, kH, kW) patch into a column of length D = C·kH·kW (zero padding included), so the
+    whole convolution is the product of the (O, D) filter matrix with the (D, T) patch matrix of each image.
     Autograd differentiates both steps.
 
     >>> x = torch.arange(16.0).view(1, 1, 4, 4)
@@ -122,11 +123,11 @@ def conv2d(x: Tensor, weight: Tensor, bias: Tensor | None = None, stride: IntPai
     if bias is not None and bias.shape != (O,):
         raise ValueError(f"conv2d expected bias of shape (O,)=({O},), got {tuple(bias.shape)}")
     H_out, W_out = conv2d_output_shape(H, W, (kH, kW), stride, padding)
-    cols = im2col(x, (kH, kW), stride, padding)  # (B, K, L)
-    y = weight.reshape(O, C * kH * kW) @ cols  # (O, K) @ (B, K, L) -> (B, O, L)
+    cols = im2col(x, (kH, kW), stride, padding)  # (B, D, T)
+    y = weight.reshape(O, C * kH * kW) @ cols  # (O, D) @ (B, D, T) -> (B, O, T)
     if bias is not None:
-        y = y + bias.view(O, 1)  # (O, 1) broadcasts over B and L
-    return y.view(B, O, H_out, W_out)  # (B, O, L) -> (B, O, H_out, W_out)
+        y = y + bias.view(O, 1)  # (O, 1) broadcasts over B and T
+    return y.view(B, O, H_out, W_out)  # (B, O, T) -> (B, O, H_out, W_out)
 
 
 def _windows(x: Tensor, kernel_size: IntPair, stride: IntPair | None, name: str) -> Tensor:

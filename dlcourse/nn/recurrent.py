@@ -17,17 +17,20 @@ where each :math:`(\cdot)` is :math:`W_{i\star} x_t + b_{i\star} + W_{h\star} h_
 "Learning Phrase Representations using RNN Encoder-Decoder for Statistical Machine Translation" (2014).
 
 Shapes:
-    T sequence length, B batch size, I input_size, H hidden_size, L num_layers,
+    B batch size, T sequence length, D input_size, Dh hidden_size, L num_layers,
     G gates stacked in one weight: 1 (RNN), 4 (LSTM, order i, f, g, o), 3 (GRU, order r, z, n).
-    x (T, B, I), or (B, T, I) with ``batch_first=True``, or (T, I) unbatched;
-    output (T, B, H) / (B, T, H) / (T, H); h_0, h_n, c_0, c_n (L, B, H), or (L, H) unbatched.
-    Layer k: weight_ih_l{k} (G*H, I) if k = 0 else (G*H, H); weight_hh_l{k} (G*H, H); bias_ih_l{k}, bias_hh_l{k} (G*H,).
+    x (T, B, D) as PyTorch's default, or (B, T, D) with ``batch_first=True``, or (T, D) unbatched;
+    output (T, B, Dh) / (B, T, Dh) / (T, Dh); h_0, h_n, c_0, c_n (L, B, Dh) whatever batch_first, or (L, Dh) unbatched.
+    Layer k: weight_ih_l{k} (G*Dh, D) if k = 0, else (G*Dh, Dh) since it reads the h_t of layer k - 1;
+    weight_hh_l{k} (G*Dh, Dh); bias_ih_l{k}, bias_hh_l{k} (G*Dh,).
 
-Parameter names, shapes, order and initialisation U(-1/sqrt(H), 1/sqrt(H)) equal ``torch.nn.RNN``/``LSTM``/``GRU``'s,
+Parameter names, shapes, order and initialisation U(-1/sqrt(Dh), 1/sqrt(Dh)) equal ``torch.nn.RNN``/``LSTM``/``GRU``'s,
 so ``ours.load_state_dict(torch_lstm.state_dict())`` works both ways and both compute the same.
-The input half of every gate, :math:`W_{ih} x_t + b_{ih}`, does not depend on :math:`h_{t-1}`: a layer computes it
-for all T steps in one matmul (``Wx``), and only the recurrent half runs in the loop over time. In the RNN and the
-LSTM, :math:`b_{hh}` only ever adds to :math:`b_{ih}`, so it joins ``Wx`` too (the GRU's :math:`b_{hn}` is gated).
+
+Each cell is two halves. The input half, :math:`W_{ih} x_t + b_{ih}`, does not depend on :math:`h_{t-1}`; the
+recurrent half (``_rnn_step``, ``_lstm_step``, ``_gru_step``) does. A cell computes both for one step; the stacked
+layers run one loop, :func:`_stacked`, that computes the input half of a layer for all T steps in one matmul (``Wx``)
+and only the recurrent half step by step.
 """
 
 from __future__ import annotations
@@ -43,35 +46,37 @@ from torch import Tensor, nn
 # one backward node, and the loop runs them T * L times. Ours equal them (tests/test_nn_activations.py).
 _NONLINEARITIES = {"tanh": torch.tanh, "relu": torch.relu}
 _State = Tensor | tuple[Tensor, Tensor]  # h, or (h, c) for the LSTM
+Step = Callable[[Tensor, _State, Tensor, Tensor], _State]  # (Wx_t, state, weight_hh, bias_hh) -> next state
+_Weights = tuple[Tensor, Tensor, Tensor, Tensor]  # weight_ih, weight_hh, bias_ih, bias_hh of one layer
 
 
-def _rnn_step(Wx: Tensor, h_prev: Tensor, weight_hh: Tensor, nonlinearity: str) -> Tensor:
-    """One RNN step from ``Wx`` = :math:`W_{ih} x_t + b_{ih} + b_{hh}` (B, H), already computed."""
-    return _NONLINEARITIES[nonlinearity](Wx + h_prev @ weight_hh.T)  # (B, H) @ (H, H) -> (B, H)
+def _rnn_step(Wx: Tensor, h_prev: Tensor, weight_hh: Tensor, bias_hh: Tensor, nonlinearity: str = "tanh") -> Tensor:
+    """The recurrent half of an RNN step; ``Wx`` = :math:`W_{ih} x_t + b_{ih}` (B, Dh) is already computed."""
+    return _NONLINEARITIES[nonlinearity](Wx + h_prev @ weight_hh.T + bias_hh)  # (B, Dh) @ (Dh, Dh) -> (B, Dh)
 
 
-def _lstm_step(Wx: Tensor, state: tuple[Tensor, Tensor], weight_hh: Tensor) -> tuple[Tensor, Tensor]:
-    """One LSTM step from ``Wx`` = :math:`W_{ih} x_t + b_{ih} + b_{hh}` (B, 4H), already computed."""
+def _lstm_step(Wx: Tensor, state: tuple[Tensor, Tensor], weight_hh: Tensor,
+               bias_hh: Tensor) -> tuple[Tensor, Tensor]:
+    """The recurrent half of an LSTM step; ``Wx`` = :math:`W_{ih} x_t + b_{ih}` (B, 4Dh) is already computed."""
     h_prev, c_prev = state
-    gates = Wx + h_prev @ weight_hh.T  # (B, H) @ (H, 4H) -> (B, 4H)
-    a_i, a_f, a_g, a_o = gates.chunk(4, dim=-1)  # each (B, H): the argument of one gate's sigma or tanh
-    i_t = torch.sigmoid(a_i)  # input gate: how much of g_t to write
+    a_i, a_f, a_g, a_o = (Wx + h_prev @ weight_hh.T + bias_hh).chunk(4, dim=-1)  # (B, Dh) @ (Dh, 4Dh) -> 4 x (B, Dh)
+    i_t = torch.sigmoid(a_i)  # input gate: how much new content to write
     f_t = torch.sigmoid(a_f)  # forget gate: how much of c_{t-1} to keep
-    g_t = torch.tanh(a_g)  # candidate cell content
-    o_t = torch.sigmoid(a_o)  # output gate: how much of the cell to expose
+    g_t = torch.tanh(a_g)  # candidate content
+    o_t = torch.sigmoid(a_o)  # output gate: how much of the cell to show
     c_t = f_t * c_prev + i_t * g_t
     h_t = o_t * torch.tanh(c_t)
     return h_t, c_t
 
 
 def _gru_step(Wx: Tensor, h_prev: Tensor, weight_hh: Tensor, bias_hh: Tensor) -> Tensor:
-    """One GRU step from ``Wx`` = :math:`W_{ih} x_t + b_{ih}` (B, 3H), already computed."""
-    Wh = h_prev @ weight_hh.T + bias_hh  # (B, H) @ (H, 3H) -> (B, 3H)
-    Wx_r, Wx_z, Wx_n = Wx.chunk(3, dim=-1)  # each (B, H)
-    Wh_r, Wh_z, Wh_n = Wh.chunk(3, dim=-1)  # each (B, H); kept apart because r_t gates only Wh_n
+    """The recurrent half of a GRU step; ``Wx`` = :math:`W_{ih} x_t + b_{ih}` (B, 3Dh) is already computed."""
+    Wx_r, Wx_z, Wx_n = Wx.chunk(3, dim=-1)  # 3 x (B, Dh)
+    # Kept apart from Wx because r_t multiplies Wh_n, bias b_hn included, as in torch.
+    Wh_r, Wh_z, Wh_n = (h_prev @ weight_hh.T + bias_hh).chunk(3, dim=-1)  # (B, Dh) @ (Dh, 3Dh) -> 3 x (B, Dh)
     r_t = torch.sigmoid(Wx_r + Wh_r)  # reset gate: how much of h_{t-1} the candidate sees
     z_t = torch.sigmoid(Wx_z + Wh_z)  # update gate: how much of h_{t-1} to keep
-    n_t = torch.tanh(Wx_n + r_t * Wh_n)  # candidate; r_t multiplies b_hn too, as in torch
+    n_t = torch.tanh(Wx_n + r_t * Wh_n)  # candidate
     return (1 - z_t) * n_t + z_t * h_prev
 
 
@@ -79,14 +84,14 @@ def rnn_cell(x: Tensor, h: Tensor, weight_ih: Tensor, weight_hh: Tensor, bias_ih
              nonlinearity: str = "tanh") -> Tensor:
     r"""One Elman RNN step, :math:`h_t = \tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh})` (or ReLU).
 
-    x (B, I), h (B, H), weight_ih (H, I), weight_hh (H, H), biases (H,); returns h_t (B, H).
+    x (B, D), h (B, Dh), weight_ih (Dh, D), weight_hh (Dh, Dh), biases (Dh,); returns h_t (B, Dh).
 
     >>> rnn_cell(torch.ones(1, 3), torch.zeros(1, 2), torch.zeros(2, 3), torch.zeros(2, 2), torch.ones(2),
     ...          torch.zeros(2), nonlinearity="relu")
     tensor([[1., 1.]])
     """
     _check_nonlinearity(nonlinearity)
-    return _rnn_step(x @ weight_ih.T + bias_ih + bias_hh, h, weight_hh, nonlinearity)  # (B, I) @ (I, H) -> (B, H)
+    return _rnn_step(x @ weight_ih.T + bias_ih, h, weight_hh, bias_hh, nonlinearity)  # (B, D) @ (D, Dh) -> (B, Dh)
 
 
 def lstm_cell(x: Tensor, state: tuple[Tensor, Tensor], weight_ih: Tensor, weight_hh: Tensor, bias_ih: Tensor,
@@ -103,15 +108,15 @@ def lstm_cell(x: Tensor, state: tuple[Tensor, Tensor], weight_ih: Tensor, weight
 
         c_t = f_t \odot c_{t-1} + i_t \odot g_t,\quad h_t = o_t \odot \tanh(c_t).
 
-    x (B, I); h, c (B, H); weight_ih (4H, I) stacks :math:`W_{ii}, W_{if}, W_{ig}, W_{io}`; weight_hh (4H, H);
-    biases (4H,).
+    x (B, D); h, c (B, Dh); weight_ih (4Dh, D) stacks :math:`W_{ii}, W_{if}, W_{ig}, W_{io}`; weight_hh (4Dh, Dh);
+    biases (4Dh,).
 
     >>> h, c = lstm_cell(torch.randn(2, 3), (torch.zeros(2, 5), torch.zeros(2, 5)),
     ...                  torch.randn(20, 3), torch.randn(20, 5), torch.zeros(20), torch.zeros(20))
     >>> h.shape, c.shape
     (torch.Size([2, 5]), torch.Size([2, 5]))
     """
-    return _lstm_step(x @ weight_ih.T + bias_ih + bias_hh, state, weight_hh)  # (B, I) @ (I, 4H) -> (B, 4H)
+    return _lstm_step(x @ weight_ih.T + bias_ih, state, weight_hh, bias_hh)  # (B, D) @ (D, 4Dh) -> (B, 4Dh)
 
 
 def gru_cell(x: Tensor, h: Tensor, weight_ih: Tensor, weight_hh: Tensor, bias_ih: Tensor, bias_hh: Tensor) -> Tensor:
@@ -125,13 +130,14 @@ def gru_cell(x: Tensor, h: Tensor, weight_ih: Tensor, weight_hh: Tensor, bias_ih
         n_t = \tanh(W_{in} x_t + b_{in} + r_t \odot (W_{hn} h_{t-1} + b_{hn})),\quad
         h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}.
 
-    x (B, I), h (B, H), weight_ih (3H, I) stacks :math:`W_{ir}, W_{iz}, W_{in}`; weight_hh (3H, H); biases (3H,).
+    x (B, D), h (B, Dh), weight_ih (3Dh, D) stacks :math:`W_{ir}, W_{iz}, W_{in}`; weight_hh (3Dh, Dh);
+    biases (3Dh,).
 
     >>> gru_cell(torch.randn(2, 3), torch.zeros(2, 5), torch.randn(15, 3), torch.randn(15, 5),
     ...          torch.zeros(15), torch.zeros(15)).shape
     torch.Size([2, 5])
     """
-    return _gru_step(x @ weight_ih.T + bias_ih, h, weight_hh, bias_hh)  # (B, I) @ (I, 3H) -> (B, 3H)
+    return _gru_step(x @ weight_ih.T + bias_ih, h, weight_hh, bias_hh)  # (B, D) @ (D, 3Dh) -> (B, 3Dh)
 
 
 def _check_nonlinearity(nonlinearity: str) -> None:
@@ -139,80 +145,87 @@ def _check_nonlinearity(nonlinearity: str) -> None:
         raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
 
 
-def _setup(module: nn.Module, gates: int, input_size: int, hidden_size: int, num_layers: int,
-           batch_first: bool) -> None:
-    """Stores the sizes and registers weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k} in torch's order."""
+def _parameters(name: str, gates: int, input_size: int, hidden_size: int,
+                num_layers: int) -> dict[str, nn.Parameter]:
+    """weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k} for every layer k, in torch's order and draws."""
     if min(input_size, hidden_size, num_layers) <= 0:
-        raise ValueError(f"{type(module).__name__} needs positive sizes, got input_size={input_size}, "
-                         f"hidden_size={hidden_size}, num_layers={num_layers}")
-    module.input_size, module.hidden_size, module.num_layers = input_size, hidden_size, num_layers
-    module.batch_first = batch_first
+        raise ValueError(f"{name} needs positive sizes, got input_size={input_size}, hidden_size={hidden_size}, "
+                         f"num_layers={num_layers}")
     bound = 1.0 / math.sqrt(hidden_size)  # torch's bound, for every weight and bias alike
+    parameters = {}
     for k in range(num_layers):
         layer_input = input_size if k == 0 else hidden_size  # layer k > 0 reads the h_t of layer k - 1
-        for name, shape in [("weight_ih", (gates * hidden_size, layer_input)),
+        for kind, shape in [("weight_ih", (gates * hidden_size, layer_input)),
                             ("weight_hh", (gates * hidden_size, hidden_size)),
                             ("bias_ih", (gates * hidden_size,)), ("bias_hh", (gates * hidden_size,))]:
-            module.register_parameter(f"{name}_l{k}", nn.Parameter(torch.empty(shape).uniform_(-bound, bound)))
+            parameters[f"{kind}_l{k}"] = nn.Parameter(torch.empty(shape).uniform_(-bound, bound))
+    return parameters
 
 
-def _time_major(module: nn.Module, x: Tensor) -> tuple[Tensor, bool]:
-    """Checks x and returns it as (T, B, I), and whether it came unbatched."""
-    I, name = module.input_size, type(module).__name__
-    if x.dim() not in (2, 3) or x.shape[-1] != I:
-        layout = f"(B, T, {I}) (batch_first=True)" if module.batch_first else f"(T, B, {I})"
-        raise ValueError(f"{name} expected x of shape {layout} or unbatched (T, {I}), as input_size={I}, "
-                         f"got {tuple(x.shape)}")
-    unbatched = x.dim() == 2
-    if unbatched:
-        x = x.unsqueeze(1)  # (T, I) -> (T, 1, I); torch ignores batch_first for unbatched input
-    elif module.batch_first:
-        x = x.transpose(0, 1)  # (B, T, I) -> (T, B, I)
-    if x.shape[0] == 0:
-        raise ValueError(f"{name} needs a sequence of at least one step, got x of shape {tuple(x.shape)}")
-    return x, unbatched
+def _layer_weights(module: nn.Module, num_layers: int) -> list[_Weights]:
+    """(weight_ih, weight_hh, bias_ih, bias_hh) of every layer of ``module``, read by torch's names."""
+    return [tuple(getattr(module, f"{kind}_l{k}") for kind in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
+            for k in range(num_layers)]
 
 
-def _initial_state(module: nn.Module, state: Tensor | None, x: Tensor, unbatched: bool, name: str) -> Tensor:
-    """Returns h_0 (or c_0) as (L, B, H): zeros on x's device and dtype if None, else checked."""
-    L, B, H = module.num_layers, x.shape[1], module.hidden_size
+def _initial_state(state: Tensor | None, L: int, B: int, Dh: int, unbatched: bool, like: Tensor,
+                   name: str) -> Tensor:
+    """Returns h_0 (or c_0) as (L, B, Dh): zeros on the device and dtype of ``like`` if None, else checked."""
     if state is None:
-        return x.new_zeros(L, B, H)  # (L, B, H)
-    expected = (L, H) if unbatched else (L, B, H)
+        return like.new_zeros(L, B, Dh)  # (L, B, Dh)
+    expected = (L, Dh) if unbatched else (L, B, Dh)
     if tuple(state.shape) != expected:
         raise ValueError(f"expected {name} of shape (num_layers, {'' if unbatched else 'B, '}hidden_size) = "
                          f"{expected}, got {tuple(state.shape)}; or omit it to start from zeros")
-    return state.unsqueeze(1) if unbatched else state  # (L, H) -> (L, 1, H)
+    return state.unsqueeze(1) if unbatched else state  # (L, Dh) -> (L, 1, Dh)
 
 
-def _layer(module: nn.Module, k: int) -> tuple[Tensor, Tensor, Tensor, Tensor]:
-    """weight_ih, weight_hh, bias_ih, bias_hh of layer k."""
-    return tuple(getattr(module, f"{name}_l{k}") for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
+def _stacked(step: Step, x: Tensor, state: tuple[Tensor | None, ...], layers: list[_Weights], batch_first: bool,
+             name: str, state_names: tuple[str, ...]) -> tuple[Tensor, tuple[Tensor, ...]]:
+    """Runs the recurrent half ``step`` over time in every layer of a stack: the one loop of RNN, LSTM and GRU.
 
-
-def _scan(Wx: Tensor, state: _State, step: Callable[[Tensor, _State], _State]) -> tuple[Tensor, _State]:
-    """Runs ``state = step(Wx_t, state)`` for t = 1..T over Wx (T, B, G*H).
-
-    Returns every h_t, (T, B, H), and the last state.
+    Args:
+        step: ``state_t = step(Wx_t, state_{t-1}, weight_hh, bias_hh)``, with ``state`` h or (h, c).
+        x: (T, B, D), or (B, T, D) if ``batch_first``, or (T, D) unbatched (then ``batch_first`` is ignored, as torch).
+        state: the initial states, one entry per name in ``state_names`` ((h_0,) or (h_0, c_0)), each (L, B, Dh),
+            (L, Dh) unbatched, or None for zeros.
+        layers: (weight_ih, weight_hh, bias_ih, bias_hh) of each layer, top layer last.
+        name, state_names: the module's and the states' names, for error messages.
+    Returns:
+        (output, final states): the last layer's h_t for every t, in the layout of x with Dh features, and one
+        (L, B, Dh) tensor (or (L, Dh)) per state, the last step of each layer.
+    Raises:
+        ValueError: if x or a state has the wrong shape, or x has no time step.
     """
-    hs = []
-    for Wx_t in Wx.unbind(0):  # (B, G*H); only the recurrence runs step by step
-        state = step(Wx_t, state)
-        hs.append(state[0] if isinstance(state, tuple) else state)
-    return torch.stack(hs), state  # (T, B, H)
-
-
-def _restore_layout(module: nn.Module, output: Tensor, unbatched: bool, *states: Tensor) -> tuple[Tensor, ...]:
-    """Undoes _time_major: output back to (B, T, H) or (T, H), states to (L, H) if unbatched."""
+    D, Dh, L = layers[0][0].shape[1], layers[0][1].shape[1], len(layers)
+    if x.dim() not in (2, 3) or x.shape[-1] != D:
+        layout = f"(B, T, {D}) (batch_first=True)" if batch_first else f"(T, B, {D})"
+        raise ValueError(f"{name} expected x of shape {layout} or unbatched (T, {D}), as input_size={D}, "
+                         f"got {tuple(x.shape)}")
+    unbatched = x.dim() == 2
     if unbatched:
-        return output.squeeze(1), *(s.squeeze(1) for s in states)  # (T, 1, H) -> (T, H), (L, 1, H) -> (L, H)
-    return (output.transpose(0, 1) if module.batch_first else output), *states  # (T, B, H) -> (B, T, H)
-
-
-def _extra_repr(module: nn.Module) -> str:
-    nonlinearity = f", nonlinearity={module.nonlinearity!r}" if isinstance(module, RNN) else ""
-    return (f"{module.input_size}, {module.hidden_size}, num_layers={module.num_layers}, "
-            f"batch_first={module.batch_first}{nonlinearity}")
+        x = x.unsqueeze(0)  # (T, D) -> (1, T, D)
+    elif not batch_first:
+        x = x.transpose(0, 1)  # (T, B, D) -> (B, T, D): the loop below is batch-first
+    B, T = x.shape[:2]
+    if T == 0:
+        raise ValueError(f"{name} needs a sequence of at least one step, got x of shape {tuple(x.shape)}")
+    state_0 = [_initial_state(s, L, B, Dh, unbatched, x, n) for s, n in zip(state, state_names, strict=True)]
+    finals = []  # per layer, its last state as a tuple (h_T,) or (h_T, c_T)
+    for k, (weight_ih, weight_hh, bias_ih, bias_hh) in enumerate(layers):
+        # The input half for all T steps in one matmul; layer 0 reads x (D features), layer k > 0 the h_t of k - 1.
+        Wx = x @ weight_ih.T + bias_ih  # (B, T, D or Dh) @ (D or Dh, G*Dh) -> (B, T, G*Dh)
+        s = state_0[0][k] if len(state_0) == 1 else tuple(s[k] for s in state_0)  # each (B, Dh)
+        hs = []
+        for Wx_t in Wx.unbind(1):  # (B, G*Dh); only the recurrent half runs step by step
+            s = step(Wx_t, s, weight_hh, bias_hh)
+            hs.append(s[0] if isinstance(s, tuple) else s)  # h_t (B, Dh)
+        x = torch.stack(hs, dim=1)  # (B, T, Dh): the output of layer k, the input of layer k + 1
+        finals.append(s if isinstance(s, tuple) else (s,))
+    final = tuple(torch.stack(per_layer) for per_layer in zip(*finals))  # each (L, B, Dh)
+    if unbatched:
+        return x.squeeze(0), tuple(s.squeeze(1) for s in final)  # (1, T, Dh) -> (T, Dh), (L, 1, Dh) -> (L, Dh)
+    return (x if batch_first else x.transpose(0, 1)), final  # (B, T, Dh), or (T, B, Dh) as x came
 
 
 class RNN(nn.Module):
@@ -221,30 +234,29 @@ class RNN(nn.Module):
     Like ``torch.nn.RNN``: ``forward(x, h0=None)`` returns ``(output, h_n)``, the last layer's h_t for every t and
     every layer's last h_t. ``nonlinearity`` is ``"tanh"`` or ``"relu"``.
 
-    >>> output, h_n = RNN(input_size=3, hidden_size=5, num_layers=2)(torch.randn(7, 4, 3))
+    >>> output, h_n = RNN(input_size=3, hidden_size=5, num_layers=2, batch_first=True)(torch.randn(4, 7, 3))
     >>> output.shape, h_n.shape
-    (torch.Size([7, 4, 5]), torch.Size([2, 4, 5]))
+    (torch.Size([4, 7, 5]), torch.Size([2, 4, 5]))
     """
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, batch_first: bool = False,
                  nonlinearity: str = "tanh") -> None:
         super().__init__()
         _check_nonlinearity(nonlinearity)
-        self.nonlinearity = nonlinearity
-        _setup(self, 1, input_size, hidden_size, num_layers, batch_first)
+        self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
+        self.batch_first, self.nonlinearity = batch_first, nonlinearity
+        for name, parameter in _parameters("RNN", 1, input_size, hidden_size, num_layers).items():
+            self.register_parameter(name, parameter)
 
     def forward(self, x: Tensor, h0: Tensor | None = None) -> tuple[Tensor, Tensor]:
-        x, unbatched = _time_major(self, x)  # (T, B, I)
-        h_0 = _initial_state(self, h0, x, unbatched, "h0")  # (L, B, H)
-        h_n = []
-        for k in range(self.num_layers):  # layer k > 0 reads the h_t of layer k - 1
-            weight_ih, weight_hh, bias_ih, bias_hh = _layer(self, k)
-            Wx = x @ weight_ih.T + (bias_ih + bias_hh)  # (T, B, I) @ (I, H) -> (T, B, H): all steps in one matmul
-            x, h = _scan(Wx, h_0[k], partial(_rnn_step, weight_hh=weight_hh, nonlinearity=self.nonlinearity))
-            h_n.append(h)
-        return _restore_layout(self, x, unbatched, torch.stack(h_n))  # h_n (L, B, H)
+        step = partial(_rnn_step, nonlinearity=self.nonlinearity)
+        output, (h_n,) = _stacked(step, x, (h0,), _layer_weights(self, self.num_layers), self.batch_first,
+                                  "RNN", ("h0",))
+        return output, h_n  # h_n (L, B, Dh)
 
-    extra_repr = _extra_repr
+    def extra_repr(self) -> str:
+        return (f"{self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, "
+                f"batch_first={self.batch_first}, nonlinearity={self.nonlinearity!r}")
 
 
 class LSTM(nn.Module):
@@ -260,27 +272,21 @@ class LSTM(nn.Module):
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, batch_first: bool = False) -> None:
         super().__init__()
-        _setup(self, 4, input_size, hidden_size, num_layers, batch_first)
+        self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
+        self.batch_first = batch_first
+        for name, parameter in _parameters("LSTM", 4, input_size, hidden_size, num_layers).items():
+            self.register_parameter(name, parameter)
 
     def forward(self, x: Tensor, h0: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, tuple[Tensor, Tensor]]:
-        x, unbatched = _time_major(self, x)  # (T, B, I)
         if h0 is not None and not (isinstance(h0, (tuple, list)) and len(h0) == 2):
             raise ValueError(f"LSTM expects h0 as a tuple (h_0, c_0) of two tensors, got {type(h0).__name__}; "
                              "or omit it to start from zeros")
-        h_0, c_0 = (None, None) if h0 is None else h0
-        h_0 = _initial_state(self, h_0, x, unbatched, "h_0")  # (L, B, H)
-        c_0 = _initial_state(self, c_0, x, unbatched, "c_0")  # (L, B, H)
-        h_n, c_n = [], []
-        for k in range(self.num_layers):
-            weight_ih, weight_hh, bias_ih, bias_hh = _layer(self, k)
-            Wx = x @ weight_ih.T + (bias_ih + bias_hh)  # (T, B, I) @ (I, 4H) -> (T, B, 4H): all steps in one matmul
-            x, (h, c) = _scan(Wx, (h_0[k], c_0[k]), partial(_lstm_step, weight_hh=weight_hh))
-            h_n.append(h)
-            c_n.append(c)
-        output, h_n, c_n = _restore_layout(self, x, unbatched, torch.stack(h_n), torch.stack(c_n))  # (L, B, H)
-        return output, (h_n, c_n)
+        output, (h_n, c_n) = _stacked(_lstm_step, x, (None, None) if h0 is None else tuple(h0),
+                                      _layer_weights(self, self.num_layers), self.batch_first, "LSTM", ("h_0", "c_0"))
+        return output, (h_n, c_n)  # h_n, c_n (L, B, Dh)
 
-    extra_repr = _extra_repr
+    def extra_repr(self) -> str:
+        return f"{self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, batch_first={self.batch_first}"
 
 
 class GRU(nn.Module):
@@ -288,24 +294,22 @@ class GRU(nn.Module):
 
     Like ``torch.nn.GRU``: ``forward(x, h0=None)`` returns ``(output, h_n)``.
 
-    >>> output, h_n = GRU(input_size=3, hidden_size=5)(torch.randn(7, 3))  # unbatched (T, I)
+    >>> output, h_n = GRU(input_size=3, hidden_size=5)(torch.randn(7, 3))  # unbatched (T, D)
     >>> output.shape, h_n.shape
     (torch.Size([7, 5]), torch.Size([1, 5]))
     """
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, batch_first: bool = False) -> None:
         super().__init__()
-        _setup(self, 3, input_size, hidden_size, num_layers, batch_first)
+        self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
+        self.batch_first = batch_first
+        for name, parameter in _parameters("GRU", 3, input_size, hidden_size, num_layers).items():
+            self.register_parameter(name, parameter)
 
     def forward(self, x: Tensor, h0: Tensor | None = None) -> tuple[Tensor, Tensor]:
-        x, unbatched = _time_major(self, x)  # (T, B, I)
-        h_0 = _initial_state(self, h0, x, unbatched, "h0")  # (L, B, H)
-        h_n = []
-        for k in range(self.num_layers):
-            weight_ih, weight_hh, bias_ih, bias_hh = _layer(self, k)
-            Wx = x @ weight_ih.T + bias_ih  # (T, B, I) @ (I, 3H) -> (T, B, 3H): all steps in one matmul
-            x, h = _scan(Wx, h_0[k], partial(_gru_step, weight_hh=weight_hh, bias_hh=bias_hh))
-            h_n.append(h)
-        return _restore_layout(self, x, unbatched, torch.stack(h_n))  # h_n (L, B, H)
+        output, (h_n,) = _stacked(_gru_step, x, (h0,), _layer_weights(self, self.num_layers), self.batch_first,
+                                  "GRU", ("h0",))
+        return output, h_n  # h_n (L, B, Dh)
 
-    extra_repr = _extra_repr
+    def extra_repr(self) -> str:
+        return f"{self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, batch_first={self.batch_first}"

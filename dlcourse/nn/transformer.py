@@ -18,9 +18,10 @@ Architecture", https://arxiv.org/abs/2002.04745), which trains more stably witho
     x \leftarrow x + \mathrm{FFN}(\mathrm{LN}_2(x)).
 
 Shapes:
-    B batch size, T sequence length, E = d_model, F = dim_feedforward.
-    src (B, T, E) (or (T, B, E) with ``batch_first=False``) -> same shape;
-    src_mask (T, T) or (B*H, T, T); src_key_padding_mask (B, T), True at pad tokens.
+    B batch size, T sequence length, D = d_model (the model width), Dh = dim_feedforward (the FFN's hidden width),
+    h = nhead.
+    src (B, T, D) (or (T, B, D) with ``batch_first=False``) -> same shape;
+    src_mask (T, T) or (B*h, T, T); src_key_padding_mask (B, T), True at pad tokens.
 
 Submodule and parameter names equal ``torch.nn.TransformerEncoderLayer``'s (``self_attn``, ``linear1``,
 ``linear2``, ``norm1``, ``norm2``, ``dropout``, ``dropout1``, ``dropout2``), so ``load_state_dict`` works
@@ -41,10 +42,10 @@ from dlcourse.nn.linear import Linear
 
 
 class TransformerEncoderLayer(nn.Module):
-    """Self-attention then a feed-forward net (E -> F -> E), each added to its input and layer-normalised.
+    """Self-attention then a feed-forward net (D -> Dh -> D), each added to its input and layer-normalised.
 
     >>> layer = TransformerEncoderLayer(d_model=8, nhead=2, dim_feedforward=16)
-    >>> x = torch.randn(3, 5, 8)  # (B, T, E)
+    >>> x = torch.randn(3, 5, 8)  # (B, T, D)
     >>> tuple(layer(x).shape)
     (3, 5, 8)
     """
@@ -60,9 +61,9 @@ class TransformerEncoderLayer(nn.Module):
                              f"got {activation!r}")
         # created in torch's order, so that one seed gives both layers the same initial weights
         self.self_attn = MultiHeadAttention(d_model, nhead, batch_first=batch_first)
-        self.linear1 = Linear(d_model, dim_feedforward)  # W_1 (F, E)
+        self.linear1 = Linear(d_model, dim_feedforward)  # W_1 (Dh, D)
         self.dropout = nn.Dropout(dropout)  # inside the FFN, after f
-        self.linear2 = Linear(dim_feedforward, d_model)  # W_2 (E, F)
+        self.linear2 = Linear(dim_feedforward, d_model)  # W_2 (D, Dh)
         self.norm_first = norm_first
         self.norm1 = nn.LayerNorm(d_model)  # eps 1e-5, as torch's layer_norm_eps
         self.norm2 = nn.LayerNorm(d_model)
@@ -73,21 +74,21 @@ class TransformerEncoderLayer(nn.Module):
     def _attention_block(self, x: Tensor, attn_mask: Tensor | None, key_padding_mask: Tensor | None,
                          is_causal: bool) -> Tensor:
         out, _ = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
-                                need_weights=False, is_causal=is_causal)  # (B, T, E)
+                                need_weights=False, is_causal=is_causal)  # (B, T, D)
         return self.dropout1(out)
 
     def _feed_forward_block(self, x: Tensor) -> Tensor:
-        h = self.dropout(self.activation(self.linear1(x)))  # (B, T, E) -> (B, T, F)
-        return self.dropout2(self.linear2(h))  # (B, T, F) -> (B, T, E)
+        h = self.dropout(self.activation(self.linear1(x)))  # (B, T, D) -> (B, T, Dh)
+        return self.dropout2(self.linear2(h))  # (B, T, Dh) -> (B, T, D)
 
     def forward(self, src: Tensor, src_mask: Tensor | None = None, src_key_padding_mask: Tensor | None = None,
                 is_causal: bool = False) -> Tensor:
         """``src_mask``/``src_key_padding_mask`` as ``MultiHeadAttention``'s masks (bool True = masked out)."""
-        x = src  # (B, T, E)
+        x = src  # (B, T, D)
         if self.norm_first:
             x = x + self._attention_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
             x = x + self._feed_forward_block(self.norm2(x))
         else:
             x = self.norm1(x + self._attention_block(x, src_mask, src_key_padding_mask, is_causal))
             x = self.norm2(x + self._feed_forward_block(x))
-        return x  # (B, T, E)
+        return x  # (B, T, D)

@@ -314,36 +314,44 @@ def fit_shift_robust(X_train, y_train):
         ("feeds h0 to every step instead of the previous hidden state", '''
 def rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
     outputs = []
-    for t in range(x.shape[0]):
-        h_t = torch.tanh(x[t] @ W_ih.T + b_ih + h0 @ W_hh.T + b_hh)
+    for t in range(x.shape[1]):
+        h_t = torch.tanh(x[:, t] @ W_ih.T + b_ih + h0 @ W_hh.T + b_hh)
         outputs.append(h_t)
-    return torch.stack(outputs), h_t
+    return torch.stack(outputs, dim=1), h_t
 '''),
         ("detaches the hidden state at every step (truncated backpropagation)", '''
 def rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
     h, outputs = h0, []
-    for x_t in x:
+    for x_t in x.unbind(1):
         h = torch.tanh(x_t @ W_ih.T + b_ih + h @ W_hh.T + b_hh)
         outputs.append(h)
         h = h.detach()
-    return torch.stack(outputs), h
+    return torch.stack(outputs, dim=1), h
 '''),
-        ("preallocates outputs with torch.zeros(T, B, H): always float32", '''
+        ("preallocates outputs with torch.zeros(B, T, Dh): always float32", '''
 def rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
-    T, B = x.shape[:2]
-    outputs = torch.zeros(T, B, h0.shape[1])
+    B, T = x.shape[:2]
+    outputs = torch.zeros(B, T, h0.shape[1])
     h = h0
     for t in range(T):
-        h = torch.tanh(x[t] @ W_ih.T + b_ih + h @ W_hh.T + b_hh)
-        outputs[t] = h
+        h = torch.tanh(x[:, t] @ W_ih.T + b_ih + h @ W_hh.T + b_hh)
+        outputs[:, t] = h
     return outputs, h
 '''),
         ("returns the states before each step: h_0 .. h_{T-1}", '''
 def rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
     h, outputs = h0, []
-    for x_t in x:
+    for x_t in x.unbind(1):
         outputs.append(h)
         h = torch.tanh(x_t @ W_ih.T + b_ih + h @ W_hh.T + b_hh)
+    return torch.stack(outputs, dim=1), h
+'''),
+        ("stacks the states along dim 0: time-major (T, B, Dh) instead of batch-first (B, T, Dh)", '''
+def rnn_forward(x, h0, W_ih, W_hh, b_ih, b_hh):
+    h, outputs = h0, []
+    for x_t in x.unbind(1):
+        h = torch.tanh(x_t @ W_ih.T + b_ih + h @ W_hh.T + b_hh)
+        outputs.append(h)
     return torch.stack(outputs), h
 '''),
     ],
