@@ -41,8 +41,8 @@ CATALOG: dict[str, Entry] = {
         "random float32 and float64 points of other sizes, a single point among them, against a reference "
         "that stacks x1, x2 and x1^2 + x2^2, and two more wrong shapes that must raise ValueError.")),
     'deep-predict': Entry(PREDICT, hidden=(
-        "each prediction against the truth, computed by training the three models on another sample of 400 "
-        "points of two circles and testing them on 1,000 fresh points: the band of each accuracy exactly.")),
+        "each prediction against the truth, computed by training the three models on another sample of 300 "
+        "points of two circles and testing them on 600 fresh points: the band of each accuracy exactly.")),
     # 00-introduction/02-pytorch-preliminaries
     'pytorch-predict': Entry(PREDICT, hidden=(
         "each prediction against the truth, computed by evaluating the six expressions: every shape, and "
