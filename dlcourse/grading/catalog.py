@@ -35,6 +35,34 @@ class Entry:
 
 
 CATALOG: dict[str, Entry] = {
+    # ========== Chapter 00-introduction ==========
+    # 00-introduction/01-what-is-deep-learning
+    'deep-features': Entry(IMPLEMENT, hidden=(
+        "random float32 and float64 points of other sizes, a single point among them, against a reference "
+        "that stacks x1, x2 and x1^2 + x2^2, and two more wrong shapes that must raise ValueError.")),
+    'deep-predict': Entry(PREDICT, hidden=(
+        "each prediction against the truth, computed by training the three models on another sample of 300 "
+        "points of two circles and testing them on 600 fresh points: the band of each accuracy exactly.")),
+    # 00-introduction/02-pytorch-preliminaries
+    'pytorch-predict': Entry(PREDICT, hidden=(
+        "each prediction against the truth, computed by evaluating the six expressions: every shape, and "
+        "every error, exactly.")),
+    'pytorch-pairwise': Entry(IMPLEMENT, hidden=(
+        "random float64 inputs of other sizes, a single point, one feature and 64 features among them, against "
+        "cdist squared, and three more pairs of shapes that must raise ValueError.")),
+    'pytorch-explain': Entry(EXPLAIN, hidden=''),
+    'pytorch-gradient': Entry(GRADIENT, hidden=(
+        "three other sizes in float64, from D = 1 to D = 50 with larger entries, both gradients compared with "
+        "autograd, and their shapes and dtype.")),
+    'pytorch-fix-loop': Entry(BUG, hidden=(
+        "a float64 linear model with five features on other data for seven epochs, and the lesson's data for "
+        "one and for twelve epochs at other learning rates, each compared with a correct reference loop "
+        "started from the same weights: every parameter and every recorded loss.")),
+    'pytorch-target': Entry(TRAIN, hidden=(
+        "200 training examples from the same generator with other true weights and another seed, scored on "
+        "2,000 fresh examples with the same threshold of 0.3 and the same budget of 10 seconds.")),
+    # ---------------------------------------- end of 00-introduction
+
     # ========== Chapter 01-basics ==========
     # 01-basics/01-network-structure
     'structure-dense-forward': Entry(IMPLEMENT, hidden=(

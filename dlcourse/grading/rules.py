@@ -355,6 +355,49 @@ def from_scratch(exercise: str, *answers: Any) -> Iterator[Guard | None]:
 # lesson cell above it uses what it forbids; the round trips check that the instructor's solutions keep to
 # them. ``__main__:name`` is a function the notebook defines above the exercise.
 RULES: dict[str, Rule] = {
+    # 00-introduction/01-what-is-deep-learning
+    'deep-predict': Rule(
+        note='no code computes a prediction: work each out by reasoning, before running anything.',
+        allowed='literals: the offered strings',
+        why=('a prediction is a commitment made before the check: the answer cell holds literals only, and the '
+             'visible test looks at their form, never at their values')),
+    'deep-features': Rule(
+        note='nothing in torch or dlcourse computes this feature map in one call.',
+        allowed='indexing, ** 2, sum over a dimension and torch.cat (or torch.stack), and a shape check that '
+                'raises ValueError',
+        why=('nothing in torch or dlcourse returns (x1, x2, x1^2 + x2^2); the exercise is the hand-designed '
+             'feature the lesson contrasts with learned ones')),
+    # 00-introduction/02-pytorch-preliminaries
+    'pytorch-predict': Rule(
+        note='no code computes a prediction: work each out by reasoning, before running anything.',
+        allowed='literals: tuples of ints and the string "error"',
+        why=('a prediction is a commitment made before the check: the answer cell holds literals only, and the '
+             'visible test looks at their form, never at their values')),
+    'pytorch-pairwise': Rule(
+        forbid=('torch:cdist', 'torch.nn.functional:pairwise_distance', 'torch.nn.functional:pdist',
+                'torch.nn:PairwiseDistance', 'sklearn.metrics.pairwise:euclidean_distances',
+                'sklearn.metrics:pairwise_distances', '__main__:pairwise_loop'),
+        allowed='indexing with None (or unsqueeze), subtraction, ** 2 and sum over the last dimension',
+        why=('cdist (squared) and sklearn\'s euclidean_distances / pairwise_distances return the whole table in '
+             'one call, pairwise_distance / PairwiseDistance do it once the inputs are broadcast, and '
+             'pairwise_loop is the lesson\'s loop the exercise replaces')),
+    'pytorch-gradient': Rule(
+        autograd=True,
+        allowed='u @ v, torch.exp and elementwise tensor arithmetic',
+        why='the derivative is the exercise: autograd returns both gradients of f in one call'),
+    'pytorch-fix-loop': Rule(
+        forbid=('dlcourse.train:fit',),
+        allowed=('torch.optim.SGD (zero_grad and step) or an update under torch.no_grad(), the mean squared '
+                 'error of model(X).squeeze(1), .backward() and .item() in a loop over the epochs'),
+        why=('dlcourse.train.fit is a correct training loop ready to use (a list holding one (X, y) batch makes '
+             'it full-batch gradient descent): the loop is the task')),
+    'pytorch-target': Rule(
+        forbid=('torch.linalg:lstsq', 'torch.linalg:pinv', 'torch:pinverse', 'torch.linalg:solve',
+                'torch.linalg:inv', 'torch:inverse'),
+        allowed=('nn.Linear, torch.optim and a loop of gradient steps (standardizing the features first if you '
+                 'like), trained on the X_train and y_train it is given'),
+        why=('least squares solved in closed form (lstsq, a pseudo-inverse, or solving the normal equations) '
+             'reaches the target without gradient descent, the subject of the exercise')),
     # 01-basics/01-network-structure
     'structure-dense-forward': Rule(
         forbid=('torch.nn.functional:linear', 'torch:addmm', 'torch:Tensor.addmm', 'torch.nn:Linear',
