@@ -23,6 +23,7 @@ import torch
 from torch import Tensor, nn
 
 from dlcourse.nn.activations import relu
+from dlcourse.nn.dropout import dropout as _dropout
 
 
 class Linear(nn.Module):
@@ -76,5 +77,5 @@ class MLP(nn.Module):
         for layer in self.layers[:-1]:
             x = self.activation(layer(x))  # (B, hidden_l)
             if self.dropout:
-                x = nn.functional.dropout(x, self.dropout, training=self.training)
+                x = _dropout(x, self.dropout, training=self.training)  # inverted dropout, dlcourse.nn.dropout
         return self.layers[-1](x)  # (B, out_features): logits
