@@ -16,6 +16,9 @@ enforced in unit tests; exit status 1 when one is missed, so the script can gate
 - "norm" (BatchNorm1d in training mode, LayerNorm; 256 x 512) within 20x, as "elementwise": ours is a chain of
   about ten reductions and elementwise kernels that autograd differentiates one by one, the built-in one fused
   kernel each way;
+- "vae" (``dlcourse.nn.vae.elbo_loss`` with ``reparameterize``: 256 examples, D = 64, Z = 2) within 3x of the same
+  loss from ``Normal.rsample``, ``kl_divergence`` and ``F.binary_cross_entropy_with_logits``: a handful of
+  elementwise kernels on small tensors, where launch overhead and the distributions' argument checks weigh;
 - "check" (numerical_gradient of a 16 x 32 weight) within 2x of ``torch.autograd.gradcheck``, which computes
   the same central differences (plus one backward pass to compare with).
 On CUDA the ratios are printed without targets (launch overhead dominates at these sizes).
@@ -36,7 +39,7 @@ from torch import nn
 import dlcourse.nn as dnn
 
 TARGETS = {"elementwise": 20.0, "dropout": 3.0, "reduction": 6.0, "layer": 1.5, "step": 1.5, "check": 2.0,
-           "norm": 20.0}
+           "norm": 20.0, "vae": 3.0}
 Case = tuple[str, str, Callable[[], None], Callable[[], None]]  # (name, kind, ours, built-in)
 
 
@@ -93,6 +96,40 @@ def _gan_steps(device: torch.device, g: torch.Generator) -> tuple[Callable[[], N
     return (lambda: train_step(G, D, opts[0], opts[1], real, z) and None), builtin
 
 
+def _vae_losses(device: torch.device, g: torch.Generator) -> tuple[Callable[[], None], Callable[[], None]]:
+    """The negative ELBO of 256 digits-sized examples (D = 64, Z = 2), forward and backward: dlcourse's
+    ``reparameterize`` and ``elbo_loss`` vs ``Normal.rsample``, ``kl_divergence`` and PyTorch's BCE."""
+    from torch.distributions import Normal, kl_divergence
+
+    from dlcourse.nn.vae import elbo_loss, reparameterize
+
+    x = torch.rand(256, 64, generator=g).to(device)                     # (B, D) pixels in [0, 1]
+    mu = torch.randn(256, 2, generator=g).to(device).requires_grad_()   # (B, Z)
+    log_var = (0.5 * torch.randn(256, 2, generator=g)).to(device).requires_grad_()
+    W = (0.5 * torch.randn(64, 2, generator=g)).to(device).requires_grad_()  # a linear decoder (D, Z)
+    inputs = (mu, log_var, W)
+
+    def ours() -> None:
+        z = reparameterize(mu, log_var)  # (B, Z)
+        elbo_loss(z @ W.T, x, mu, log_var)[0].backward()  # (B, Z) @ (Z, D) -> (B, D)
+
+    def builtin() -> None:
+        q = Normal(mu, (0.5 * log_var).exp())
+        z = q.rsample()
+        prior = Normal(torch.zeros_like(mu), torch.ones_like(mu))
+        rec = F.binary_cross_entropy_with_logits(z @ W.T, x, reduction="sum") / len(x)
+        (rec + kl_divergence(q, prior).sum(-1).mean()).backward()
+
+    def clear(fn: Callable[[], None]) -> Callable[[], None]:
+        def run() -> None:
+            for t in inputs:
+                t.grad = None
+            fn()
+        return run
+
+    return clear(ours), clear(builtin)
+
+
 def cases(device: torch.device) -> list[Case]:
     g = torch.Generator(device="cpu").manual_seed(0)
     x = torch.randn(256, 1024, generator=g).to(device).requires_grad_()
@@ -125,6 +162,7 @@ def cases(device: torch.device) -> list[Case]:
     out.append(("BatchNorm1d", "norm", _fwd_bwd(bn_ours, xn), _fwd_bwd(bn_ref, xn)))
     ln_ours, ln_ref = dnn.LayerNorm(512).to(device), nn.LayerNorm(512).to(device)
     out.append(("LayerNorm", "norm", _fwd_bwd(ln_ours, xn), _fwd_bwd(ln_ref, xn)))
+    out.append(("vae_elbo", "vae", *_vae_losses(device, g)))
     if device.type == "cpu":
         from dlcourse.gradcheck import numerical_gradient
 

@@ -205,6 +205,16 @@ CATALOG: dict[str, Entry] = {
         "new float64 shapes, one head and as many heads as features included, for both round trips, the "
         "ValueError, and a dlcourse MultiHeadAttention whose output is rebuilt from its weights with your split "
         "and merge.")),
+    # 02-model-types/08-vae
+    'vae-gaussian-kl': Entry(IMPLEMENT, hidden=(
+        "random float64 means and log-variances of other shapes (one example with one latent dimension, 1-D and "
+        "3-D inputs, 16 latent dimensions), spread wide and with log-variances down to -30, compared with "
+        "torch.distributions' KL in values and gradients, and a float32 input.")),
+    'vae-kl-grad': Entry(GRADIENT, hidden=(
+        "random float64 batches of other sizes (a single example, one latent dimension, ten dimensions) with "
+        "large means and log-variances from -6 to 4, both gradients compared with autograd through "
+        "torch.distributions' KL, inputs left unchanged, and a float32 batch.")),
+    'vae-explain': Entry(EXPLAIN, hidden=''),
     # ---------------------------------------- end of 02-model-types
 
     # ========== Chapter 03-training ==========

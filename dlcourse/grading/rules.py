@@ -621,6 +621,20 @@ RULES: dict[str, Rule] = {
         allowed='view / reshape, transpose / permute, shape arithmetic and a ValueError',
         why=("no built-in does this in one call (dlcourse's MultiHeadAttention splits heads inline); "
              'torch.func.rearrange is left allowed: its pattern needs the same view-then-transpose understanding')),
+    # 02-model-types/08-vae
+    'vae-gaussian-kl': Rule(
+        forbid=('torch.distributions:kl_divergence', 'torch.distributions:Normal',
+                'torch.distributions:MultivariateNormal', 'torch.distributions:LowRankMultivariateNormal',
+                'torch.distributions:Independent', 'dlcourse.nn.vae:gaussian_kl', 'dlcourse.nn.vae:elbo_loss'),
+        allowed='exp, ** 2, subtraction and sum over the last dimension',
+        why=("kl_divergence of two Normal distributions (the tests' reference) and dlcourse's gaussian_kl give the "
+             'per-dimension KL in one call; MultivariateNormal / Independent sum it over Z, and elbo_loss returns '
+             'its batch mean')),
+    'vae-kl-grad': Rule(
+        autograd=True,
+        allowed='exp, division by the batch size and elementwise arithmetic',
+        why=('the derivative is the exercise: autograd through gaussian_kl (or through kl_divergence of two '
+             'Normal distributions) returns both gradients without the derivation')),
     # 03-training/01-data
     'data-fill-missing': Rule(
         forbid=('pandas:Series.interpolate', 'pandas:DataFrame.interpolate', 'numpy:interp',

@@ -27,6 +27,7 @@ from dlcourse.nn.recurrent import GRU, LSTM, RNN, gru_cell, lstm_cell, rnn_cell
 from dlcourse.nn.normalization import BatchNorm1d, LayerNorm, batch_norm, layer_norm
 from dlcourse.nn.regularization import l1_penalty, l2_penalty
 from dlcourse.nn.transformer import TransformerEncoderLayer
+from dlcourse.nn.vae import VAE, elbo_loss, gaussian_kl, reparameterize
 
 __all__ = [
     "GRU",
@@ -44,6 +45,7 @@ __all__ = [
     "MaxPool2d",
     "MultiHeadAttention",
     "TransformerEncoderLayer",
+    "VAE",
     "attention_weights",
     "avg_pool2d",
     "batch_norm",
@@ -51,6 +53,8 @@ __all__ = [
     "conv2d_output_shape",
     "discriminator_loss",
     "dropout",
+    "elbo_loss",
+    "gaussian_kl",
     "generator_loss",
     "gru_cell",
     "im2col",
@@ -59,6 +63,7 @@ __all__ = [
     "layer_norm",
     "lstm_cell",
     "max_pool2d",
+    "reparameterize",
     "rnn_cell",
     "scaled_dot_product_attention",
     "sinusoidal_positional_encoding",

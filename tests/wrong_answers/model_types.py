@@ -624,4 +624,62 @@ def merge_heads(x):
     return x.reshape(B, T, H * D)
 '''),
     ],
+    # ------------------------------------------------------------------ 08-vae
+    'vae-gaussian-kl': [
+        ("treats log_var as log s: s^2 = exp(2 * log_var)", '''
+def gaussian_kl(mu, log_var):
+    return 0.5 * (mu ** 2 + torch.exp(2 * log_var) - 2 * log_var - 1).sum(dim=-1)
+'''),
+        ("forgets the -1: the prior itself gets a KL of Z / 2", '''
+def gaussian_kl(mu, log_var):
+    return 0.5 * (mu ** 2 + log_var.exp() - log_var).sum(dim=-1)
+'''),
+        ("sums over the batch too: one number instead of one KL per example", '''
+def gaussian_kl(mu, log_var):
+    return 0.5 * (mu ** 2 + log_var.exp() - log_var - 1).sum()
+'''),
+        ("averages over the latent dimensions instead of summing", '''
+def gaussian_kl(mu, log_var):
+    return 0.5 * (mu ** 2 + log_var.exp() - log_var - 1).mean(dim=-1)
+'''),
+        ("drops the factor 1/2", '''
+def gaussian_kl(mu, log_var):
+    return (mu ** 2 + log_var.exp() - log_var - 1).sum(dim=-1)
+'''),
+        ("sums over dimension 1: right for (B, Z), wrong for a (2, 3, Z) input", '''
+def gaussian_kl(mu, log_var):
+    return 0.5 * (mu ** 2 + log_var.exp() - log_var - 1).sum(dim=1)
+'''),
+        ("detaches its inputs: no gradient reaches mu and log_var", '''
+def gaussian_kl(mu, log_var):
+    mu, log_var = mu.detach(), log_var.detach()
+    return 0.5 * (mu ** 2 + log_var.exp() - log_var - 1).sum(dim=-1)
+'''),
+    ],
+    'vae-kl-grad': [
+        ("the gradient of the sum over the batch, not of the mean", '''
+def kl_grad(mu, log_var):
+    return mu.clone(), 0.5 * (log_var.exp() - 1)
+'''),
+        ("differentiates with respect to s^2 instead of log s^2: (1 - 1/s^2) / 2", '''
+def kl_grad(mu, log_var):
+    B = mu.shape[0]
+    return mu / B, 0.5 * (1 - torch.exp(-log_var)) / B
+'''),
+        ("drops the factor 1/2 of the log-variance gradient", '''
+def kl_grad(mu, log_var):
+    B = mu.shape[0]
+    return mu / B, (log_var.exp() - 1) / B
+'''),
+        ("divides by the number of entries B * Z instead of the batch size", '''
+def kl_grad(mu, log_var):
+    n = mu.numel()
+    return mu / n, 0.5 * (log_var.exp() - 1) / n
+'''),
+        ("divides in place: the caller's mu is changed", '''
+def kl_grad(mu, log_var):
+    B = mu.shape[0]
+    return mu.div_(B), 0.5 * (log_var.exp() - 1) / B
+'''),
+    ],
 }
