@@ -55,11 +55,11 @@ def total_grad_norm(grads: list[Tensor], norm_type: float = 2.0) -> Tensor:
         return torch.tensor(0.0)
     norm_type = float(norm_type)
     device = grads[0].device
-    per_tensor = [torch.linalg.vector_norm(g, norm_type).to(device) for g in grads]   # one norm per gradient
-    return torch.linalg.vector_norm(torch.stack(per_tensor), norm_type)              # the norm of the norms
+    with torch.no_grad():
+        per_tensor = [torch.linalg.vector_norm(g, norm_type).to(device) for g in grads]   # one norm per gradient
+        return torch.linalg.vector_norm(torch.stack(per_tensor), norm_type)              # the norm of the norms
 
 
-@torch.no_grad()
 def clip_grad_norm_(parameters: Parameters, max_norm: float, norm_type: float = 2.0,
                     error_if_nonfinite: bool = False) -> Tensor:
     """Scale all gradients in place by :math:`\\min(1, \\text{max\\_norm} / (\\|g\\|_p + 10^{-6}))`.
@@ -81,19 +81,19 @@ def clip_grad_norm_(parameters: Parameters, max_norm: float, norm_type: float = 
     >>> clip_grad_norm_([w], max_norm=1.0), w.grad
     (tensor(5.), tensor([0.6000, 0.8000]))
     """
-    grads = _grads(parameters)
-    total = total_grad_norm(grads, norm_type)
-    if error_if_nonfinite and not torch.isfinite(total):
-        raise RuntimeError(f"the total norm of order {norm_type} of the gradients is {total.item()}: it cannot be "
-                           "clipped; find where the loss became non-finite, or pass error_if_nonfinite=False")
-    # the factor is applied even when it is 1, as PyTorch does (no branch on a value that may sit on a GPU)
-    coef = torch.clamp(float(max_norm) / (total + 1e-6), max=1.0)
-    for g in grads:
-        g.mul_(coef.to(g.device))
+    with torch.no_grad():   # a block, not a decorator: the from-scratch rules recognise this function by its code
+        grads = _grads(parameters)
+        total = total_grad_norm(grads, norm_type)
+        if error_if_nonfinite and not torch.isfinite(total):
+            raise RuntimeError(f"the total norm of order {norm_type} of the gradients is {total.item()}: it cannot "
+                               "be clipped; find where the loss became non-finite, or pass error_if_nonfinite=False")
+        # the factor is applied even when it is 1, as PyTorch does (no branch on a value that may sit on a GPU)
+        coef = torch.clamp(float(max_norm) / (total + 1e-6), max=1.0)
+        for g in grads:
+            g.mul_(coef.to(g.device))
     return total
 
 
-@torch.no_grad()
 def clip_grad_value_(parameters: Parameters, clip_value: float) -> None:
     """Clamp every gradient entry in place to :math:`[-\\text{clip\\_value}, \\text{clip\\_value}]`.
 
@@ -102,5 +102,6 @@ def clip_grad_value_(parameters: Parameters, clip_value: float) -> None:
     tensor([ 1.0000, -0.5000])
     """
     clip_value = float(clip_value)
-    for g in _grads(parameters):
-        g.clamp_(min=-clip_value, max=clip_value)
+    with torch.no_grad():
+        for g in _grads(parameters):
+            g.clamp_(min=-clip_value, max=clip_value)
