@@ -21,6 +21,9 @@ enforced in unit tests; exit status 1 when one is missed, so the script can gate
   elementwise kernels on small tensors, where launch overhead and the distributions' argument checks weigh;
 - "check" (numerical_gradient of a 16 x 32 weight) within 2x of ``torch.autograd.gradcheck``, which computes
   the same central differences (plus one backward pass to compare with).
+- "clip" (``dlcourse.optim_clip.clip_grad_norm_`` on the gradients of a 1024-512-512-10 MLP) within 3x of
+  ``torch.nn.utils.clip_grad_norm_``: one norm and one in-place product per tensor in a Python loop, where the
+  built-in runs PyTorch's multi-tensor (foreach) kernels.
 On CUDA the ratios are printed without targets (launch overhead dominates at these sizes).
 """
 
@@ -39,7 +42,7 @@ from torch import nn
 import dlcourse.nn as dnn
 
 TARGETS = {"elementwise": 20.0, "dropout": 3.0, "reduction": 6.0, "layer": 1.5, "step": 1.5, "check": 2.0,
-           "norm": 20.0, "vae": 3.0}
+           "norm": 20.0, "vae": 3.0, "clip": 3.0}
 Case = tuple[str, str, Callable[[], None], Callable[[], None]]  # (name, kind, ours, built-in)
 
 
@@ -163,6 +166,12 @@ def cases(device: torch.device) -> list[Case]:
     ln_ours, ln_ref = dnn.LayerNorm(512).to(device), nn.LayerNorm(512).to(device)
     out.append(("LayerNorm", "norm", _fwd_bwd(ln_ours, xn), _fwd_bwd(ln_ref, xn)))
     out.append(("vae_elbo", "vae", *_vae_losses(device, g)))
+    from dlcourse.optim_clip import clip_grad_norm_
+
+    mlp(x).sum().backward()   # gradients to clip: clipping them again costs the same as the first time
+    seq(x).sum().backward()
+    out.append(("clip_grad_norm_", "clip", lambda: clip_grad_norm_(mlp.parameters(), 1.0) and None,
+                lambda: torch.nn.utils.clip_grad_norm_(seq.parameters(), 1.0) and None))
     if device.type == "cpu":
         from dlcourse.gradcheck import numerical_gradient
 

@@ -325,6 +325,14 @@ CATALOG: dict[str, Entry] = {
         "other shapes (one feature, a single example, 1-D and 4-D inputs) in float32 and float64, with and "
         "without weight and bias and with other eps, compared with PyTorch's layer_norm in values and in the "
         "gradients for x, weight and bias.")),
+    # 03-training/08-diagnosing-training
+    'diagnosing-clip-grad-norm': Entry(IMPLEMENT, hidden=(
+        "other sets of parameters (a single scalar, a 200 x 300 weight, the parameters of a small network after a "
+        "backward pass) in float32 and float64, gradients of all zeros, max_norm from 1e-3 to 1e3 in the three "
+        "norm types, compared with PyTorch's clip_grad_norm_: the returned total norm and every clipped gradient.")),
+    'diagnosing-runs': Entry(PREDICT, hidden=(
+        "each diagnosis against the truth, read from the lesson's planted_faults in the grader: the fault each of "
+        "the five runs carries, all five exactly.")),
     # ---------------------------------------- end of 03-training
 }
 

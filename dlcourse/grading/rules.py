@@ -805,4 +805,22 @@ RULES: dict[str, Rule] = {
         why=("F.layer_norm (the tests' reference), nn.LayerNorm and dlcourse's layer_norm / LayerNorm are the answer;"
              ' group_norm with one group, instance_norm of x[None] and batch_norm of x.T normalise each example over '
              'its features in one call too (the modules reach these functions, which the guard sees)')),
+    # 03-training/08-diagnosing-training
+    'diagnosing-clip-grad-norm': Rule(
+        # PyTorch's four share one wrapper's code (the profiler sees that), so any of them, the deprecated
+        # clip_grad_norm included, is reported by the last one's name: the one a student most likely called
+        forbid=('torch.nn.utils:clip_grad_value_', 'torch.nn.utils:clip_grads_with_norm_', 'torch.nn.utils:get_total_norm',
+                'torch.nn.utils:clip_grad_norm_', 'dlcourse.optim_clip:clip_grad_norm_', 'dlcourse.optim_clip:clip_grad_value_',
+                'dlcourse.optim_clip:total_grad_norm'),
+        allowed=('p.grad, torch.linalg.vector_norm (or Tensor.norm) per gradient, torch.stack, torch.clamp (or min) '
+                 'and an in-place mul_ under torch.no_grad()'),
+        why=("torch.nn.utils.clip_grad_norm_ (the tests' reference) and dlcourse's clip_grad_norm_ are the answer in "
+             'one call; get_total_norm / total_grad_norm hand over the norm of the norms and clip_grads_with_norm_ '
+             'the scaling, the two halves of the task')),
+    'diagnosing-runs': Rule(
+        note='no code computes a diagnosis: read each one from the curves, before running anything.',
+        allowed='literals: the five offered strings, each once',
+        why=('a diagnosis is a commitment made before the check: the answer cell holds literals only, and the '
+             'visible test looks at their form, never at their values; the hidden test asks the lesson\'s '
+             'planted_faults, rebuilt in the grader, which fault each run carries')),
 }

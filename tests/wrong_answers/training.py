@@ -1294,4 +1294,104 @@ def layer_norm(x, weight=None, bias=None, eps=1e-5):
     return y
 '''),
     ],
+    # ---------------------------------------------------------------- 08-diagnosing-training
+    'diagnosing-clip-grad-norm': [
+        ("the per-tensor norms added up instead of taking their norm", '''
+def clip_grad_norm_(parameters, max_norm, norm_type=2.0):
+    if isinstance(parameters, torch.Tensor):
+        parameters = [parameters]
+    grads = [p.grad for p in parameters if p.grad is not None]
+    if not grads:
+        return torch.tensor(0.0)
+    with torch.no_grad():
+        total = sum(torch.linalg.vector_norm(g, norm_type) for g in grads)
+        factor = torch.clamp(max_norm / (total + 1e-6), max=1.0)
+        for g in grads:
+            g.mul_(factor)
+    return total
+'''),
+        ("each tensor clipped by its own norm, which changes the direction of the whole gradient", '''
+def clip_grad_norm_(parameters, max_norm, norm_type=2.0):
+    if isinstance(parameters, torch.Tensor):
+        parameters = [parameters]
+    grads = [p.grad for p in parameters if p.grad is not None]
+    if not grads:
+        return torch.tensor(0.0)
+    with torch.no_grad():
+        norms = torch.stack([torch.linalg.vector_norm(g, norm_type) for g in grads])
+        for g, n in zip(grads, norms):
+            g.mul_(torch.clamp(max_norm / (n + 1e-6), max=1.0))
+    return torch.linalg.vector_norm(norms, norm_type)
+'''),
+        ("the norm returned after clipping, not before", '''
+def clip_grad_norm_(parameters, max_norm, norm_type=2.0):
+    if isinstance(parameters, torch.Tensor):
+        parameters = [parameters]
+    grads = [p.grad for p in parameters if p.grad is not None]
+    if not grads:
+        return torch.tensor(0.0)
+    with torch.no_grad():
+        total = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g, norm_type) for g in grads]), norm_type)
+        factor = torch.clamp(max_norm / (total + 1e-6), max=1.0)
+        for g in grads:
+            g.mul_(factor)
+        return torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g, norm_type) for g in grads]), norm_type)
+'''),
+        ("the factor not capped at 1: small gradients are lengthened to max_norm", '''
+def clip_grad_norm_(parameters, max_norm, norm_type=2.0):
+    if isinstance(parameters, torch.Tensor):
+        parameters = [parameters]
+    grads = [p.grad for p in parameters if p.grad is not None]
+    if not grads:
+        return torch.tensor(0.0)
+    with torch.no_grad():
+        total = torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g, norm_type) for g in grads]), norm_type)
+        for g in grads:
+            g.mul_(max_norm / (total + 1e-6))
+    return total
+'''),
+        ("always the 2-norm: norm_type ignored", '''
+def clip_grad_norm_(parameters, max_norm, norm_type=2.0):
+    if isinstance(parameters, torch.Tensor):
+        parameters = [parameters]
+    grads = [p.grad for p in parameters if p.grad is not None]
+    if not grads:
+        return torch.tensor(0.0)
+    with torch.no_grad():
+        total = torch.sqrt(sum((g ** 2).sum() for g in grads))
+        factor = torch.clamp(max_norm / (total + 1e-6), max=1.0)
+        for g in grads:
+            g.mul_(factor)
+    return total
+'''),
+        ("a tensor without a gradient not skipped: reading its .grad fails", '''
+def clip_grad_norm_(parameters, max_norm, norm_type=2.0):
+    if isinstance(parameters, torch.Tensor):
+        parameters = [parameters]
+    with torch.no_grad():
+        norms = torch.stack([torch.linalg.vector_norm(p.grad, norm_type) for p in parameters])
+        total = torch.linalg.vector_norm(norms, norm_type)
+        factor = torch.clamp(max_norm / (total + 1e-6), max=1.0)
+        for p in parameters:
+            p.grad.mul_(factor)
+    return total
+'''),
+    ],
+    'diagnosing-runs': [
+        ("a cause written in words of one's own", '''
+DIAGNOSIS = {"A": "no zero_grad", "B": "lr_too_large", "C": "lr_too_small", "D": "shuffled_labels", "E": "none"}
+'''),
+        ("a run left out", '''
+DIAGNOSIS = {"A": "missing_zero_grad", "B": "lr_too_large", "C": "lr_too_small", "D": "shuffled_labels"}
+'''),
+        ("one cause given to two runs", '''
+DIAGNOSIS = {"A": "lr_too_large", "B": "lr_too_large", "C": "lr_too_small", "D": "shuffled_labels", "E": "none"}
+'''),
+        ("lowercase letters as keys", '''
+DIAGNOSIS = {"a": "missing_zero_grad", "b": "lr_too_large", "c": "lr_too_small", "d": "shuffled_labels", "e": "none"}
+'''),
+        ("None for a healthy run instead of the string \"none\"", '''
+DIAGNOSIS = {"A": "missing_zero_grad", "B": "lr_too_large", "C": "lr_too_small", "D": "shuffled_labels", "E": None}
+'''),
+    ],
 }
