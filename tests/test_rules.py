@@ -95,6 +95,28 @@ def test_honest_code_passes_and_the_message_names_exercise_and_call():
             F.softmax(torch.randn(2), 0)
 
 
+@torch.no_grad()
+def _decorated_reference(x):
+    return x * 2
+
+
+@torch.no_grad()
+def _decorated_other(x):
+    return x + 1
+
+
+def test_a_decorated_function_is_forbidden_by_its_own_code_not_by_its_decorator():
+    # every @torch.no_grad() function runs the same wrapper code: forbidding one must not forbid the others
+    rule = Rule(forbid=("tests.test_rules:_decorated_reference",), allowed="tensor arithmetic")
+    guard = Guard("structure-softmax", rule)
+    with guard:
+        _decorated_other(torch.ones(2))
+    assert guard.broken == "", guard.broken
+    with pytest.raises(ForbiddenCall, match=r"_decorated_reference"):
+        with Guard("structure-softmax", rule):
+            _decorated_reference(torch.ones(2))
+
+
 @pytest.mark.parametrize("how", ["backward", "autograd.grad", "func.grad", "func.grad under no_grad"])
 def test_autograd_is_off_limits_when_the_derivative_is_the_exercise(how):
     x = torch.randn(5, requires_grad=True)

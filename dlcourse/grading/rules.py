@@ -145,14 +145,27 @@ class _Targets:
     keep: list[Any] = field(default_factory=list)                        # keeps the ids above valid
 
 
+def _unwrapped(func: Any) -> Any:
+    """The function a decorator wraps (``functools.wraps`` sets ``__wrapped__``), innermost first.
+
+    A decorator's wrapper has one code object for every function it decorates (every ``@torch.no_grad()``
+    function runs the same ``decorate_context``), so forbidding the wrapper's code would flag every other
+    decorated function too. The wrapped function's own code runs in its own frame, where the profiler sees it.
+    """
+    seen = set()
+    while hasattr(func, "__wrapped__") and id(func) not in seen:
+        seen.add(id(func))
+        func = func.__wrapped__
+    return func
+
+
 def _add(targets: _Targets, obj: Any, label: str) -> None:
     targets.keep.append(obj)
     targets.torch_funcs[id(obj)] = label
-    func = getattr(obj, "__func__", obj)                  # a bound or class method: its function
-    func = getattr(func, "__wrapped__", func) if not hasattr(func, "__code__") else func
+    func = _unwrapped(getattr(obj, "__func__", obj))      # a bound or class method: its function
     if isinstance(obj, type):                             # a class: each function it defines
         for name, member in vars(obj).items():
-            member = getattr(member, "__func__", member)
+            member = _unwrapped(getattr(member, "__func__", member))
             if isinstance(member, types.FunctionType):
                 targets.codes[member.__code__] = label
             elif isinstance(member, (types.MethodDescriptorType, types.WrapperDescriptorType)) and \
