@@ -16,6 +16,9 @@ enforced in unit tests; exit status 1 when one is missed, so the script can gate
 - "norm" (BatchNorm1d in training mode, LayerNorm; 256 x 512) within 20x, as "elementwise": ours is a chain of
   about ten reductions and elementwise kernels that autograd differentiates one by one, the built-in one fused
   kernel each way;
+- "block" (one TransformerDecoderLayer, causal self-attention and cross-attention, B 32, T 32, S 48, D 128, h 4)
+  within 2x of ``torch.nn.TransformerDecoderLayer``, as the attention target of ``bench_models.py``: ours runs
+  masking and softmax as separate kernels where torch calls its fused scaled dot-product attention;
 - "check" (numerical_gradient of a 16 x 32 weight) within 2x of ``torch.autograd.gradcheck``, which computes
   the same central differences (plus one backward pass to compare with).
 On CUDA the ratios are printed without targets (launch overhead dominates at these sizes).
@@ -36,7 +39,7 @@ from torch import nn
 import dlcourse.nn as dnn
 
 TARGETS = {"elementwise": 20.0, "dropout": 3.0, "reduction": 6.0, "layer": 1.5, "step": 1.5, "check": 2.0,
-           "norm": 20.0}
+           "norm": 20.0, "block": 2.0}
 Case = tuple[str, str, Callable[[], None], Callable[[], None]]  # (name, kind, ours, built-in)
 
 
@@ -93,6 +96,18 @@ def _gan_steps(device: torch.device, g: torch.Generator) -> tuple[Callable[[], N
     return (lambda: train_step(G, D, opts[0], opts[1], real, z) and None), builtin
 
 
+def _decoder_layers(device: torch.device, g: torch.Generator) -> tuple[Callable[[], None], Callable[[], None]]:
+    """Forward and backward through one decoder layer (causal self-attention, cross-attention, FFN), both ways."""
+    tgt = torch.randn(32, 32, 128, generator=g).to(device).requires_grad_()     # (B, T, D)
+    memory = torch.randn(32, 48, 128, generator=g).to(device).requires_grad_()  # (B, S, D)
+    causal = ~torch.ones(32, 32, dtype=torch.bool, device=device).tril()        # (T, T) True = masked out
+    ref = nn.TransformerDecoderLayer(128, 4, dim_feedforward=256, dropout=0.0, batch_first=True).to(device)
+    ours = dnn.TransformerDecoderLayer(128, 4, dim_feedforward=256).to(device)
+    ours.load_state_dict(ref.state_dict())
+    return (_fwd_bwd(lambda t, m: ours(t, m, tgt_is_causal=True), tgt, memory),
+            _fwd_bwd(lambda t, m: ref(t, m, tgt_mask=causal, tgt_is_causal=True), tgt, memory))
+
+
 def cases(device: torch.device) -> list[Case]:
     g = torch.Generator(device="cpu").manual_seed(0)
     x = torch.randn(256, 1024, generator=g).to(device).requires_grad_()
@@ -125,6 +140,7 @@ def cases(device: torch.device) -> list[Case]:
     out.append(("BatchNorm1d", "norm", _fwd_bwd(bn_ours, xn), _fwd_bwd(bn_ref, xn)))
     ln_ours, ln_ref = dnn.LayerNorm(512).to(device), nn.LayerNorm(512).to(device)
     out.append(("LayerNorm", "norm", _fwd_bwd(ln_ours, xn), _fwd_bwd(ln_ref, xn)))
+    out.append(("DecoderLayer", "block", *_decoder_layers(device, g)))
     if device.type == "cpu":
         from dlcourse.gradcheck import numerical_gradient
 

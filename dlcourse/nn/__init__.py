@@ -26,7 +26,7 @@ from dlcourse.nn.losses import binary_cross_entropy_with_logits, cross_entropy, 
 from dlcourse.nn.recurrent import GRU, LSTM, RNN, gru_cell, lstm_cell, rnn_cell
 from dlcourse.nn.normalization import BatchNorm1d, LayerNorm, batch_norm, layer_norm
 from dlcourse.nn.regularization import l1_penalty, l2_penalty
-from dlcourse.nn.transformer import TransformerEncoderLayer
+from dlcourse.nn.transformer import Seq2SeqTransformer, TransformerDecoderLayer, TransformerEncoderLayer, greedy_decode
 
 __all__ = [
     "GRU",
@@ -43,6 +43,8 @@ __all__ = [
     "Linear",
     "MaxPool2d",
     "MultiHeadAttention",
+    "Seq2SeqTransformer",
+    "TransformerDecoderLayer",
     "TransformerEncoderLayer",
     "attention_weights",
     "avg_pool2d",
@@ -52,6 +54,7 @@ __all__ = [
     "discriminator_loss",
     "dropout",
     "generator_loss",
+    "greedy_decode",
     "gru_cell",
     "im2col",
     "kaiming_normal_",
