@@ -26,7 +26,13 @@ from dlcourse.nn.losses import binary_cross_entropy_with_logits, cross_entropy, 
 from dlcourse.nn.recurrent import GRU, LSTM, RNN, gru_cell, lstm_cell, rnn_cell
 from dlcourse.nn.normalization import BatchNorm1d, LayerNorm, batch_norm, layer_norm
 from dlcourse.nn.regularization import l1_penalty, l2_penalty
-from dlcourse.nn.transformer import Seq2SeqTransformer, TransformerDecoderLayer, TransformerEncoderLayer, greedy_decode
+from dlcourse.nn.transformer import (
+    Seq2SeqTransformer,
+    TransformerDecoderLayer,
+    TransformerEncoderLayer,
+    greedy_decode,
+    teacher_forcing_loss,
+)
 
 __all__ = [
     "GRU",
@@ -79,6 +85,7 @@ __all__ = [
     "softplus",
     "tanh",
     "tanh_grad",
+    "teacher_forcing_loss",
     "xavier_normal_",
     "xavier_uniform_",
 ]

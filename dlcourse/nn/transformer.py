@@ -47,7 +47,8 @@ and keys/values from the encoder's output, the *memory* (post-norm shown; pre-no
 sinusoidal encoding, L encoder layers and L decoder layers each followed by a final LayerNorm (as
 ``torch.nn.Transformer``, whose ``encoder.layers.i`` / ``encoder.norm`` / ``decoder.layers.i`` / ``decoder.norm``
 are our ``encoder_layers.i`` / ``encoder_norm`` / ``decoder_layers.i`` / ``decoder_norm``), and a linear map to
-the V target tokens. ``greedy_decode`` generates with it, one token at a time. Tests: ``tests/test_nn_transformer.py``.
+the V target tokens. ``teacher_forcing_loss`` trains it, ``greedy_decode`` generates with it, one token at a
+time. Tests: ``tests/test_nn_transformer.py``.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 
 from dlcourse.nn.attention import MultiHeadAttention, sinusoidal_positional_encoding
@@ -239,6 +241,22 @@ class Seq2SeqTransformer(nn.Module):
         """Teacher forcing: ``tgt`` is the target shifted right (BOS first); returns logits (B, T, V)."""
         memory = self.encode(src, src_key_padding_mask)  # (B, S, D)
         return self.decode(tgt, memory, src_key_padding_mask, tgt_key_padding_mask)  # (B, T, V)
+
+
+def teacher_forcing_loss(model: Seq2SeqTransformer, src: Tensor, tgt: Tensor, bos: int, pad: int) -> Tensor:
+    r"""Mean cross-entropy of the next token, :math:`-\frac{1}{n} \sum_t \log p(y_t \mid y_{<t}, x)` over non-pad y_t.
+
+    Teacher forcing: the decoder reads the true target shifted one step right, [BOS, y_1, ..., y_{T-1}], so that
+    position t, which (causal) sees inputs 0..t, must predict y_t without having seen it. Targets equal to
+    ``pad`` do not count; pad tokens of ``src`` are masked out.
+    src (B, S), tgt (B, T) -> a scalar.
+    """
+    if tgt.dim() != 2 or src.dim() != 2 or src.shape[0] != tgt.shape[0]:
+        raise ValueError(f"expected src (B, S) and tgt (B, T) with the same B, got {tuple(src.shape)} and "
+                         f"{tuple(tgt.shape)}")
+    tgt_in = torch.cat([torch.full_like(tgt[:, :1], bos), tgt[:, :-1]], dim=1)  # (B, T): shifted right
+    logits = model(src, tgt_in, src_key_padding_mask=src == pad)  # (B, T, V)
+    return F.cross_entropy(logits.transpose(1, 2), tgt, ignore_index=pad)  # (B, V, T) vs (B, T): classes on dim 1
 
 
 @torch.no_grad()
