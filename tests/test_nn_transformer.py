@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from dlcourse.nn.transformer import Seq2SeqTransformer, TransformerDecoderLayer, greedy_decode
+from dlcourse.nn.transformer import Seq2SeqTransformer, TransformerDecoderLayer, greedy_decode, teacher_forcing_loss
 
 f64 = torch.float64
 
@@ -237,3 +237,37 @@ def test_greedy_decode_equals_one_sequence_at_a_time(gen):
     assert not torch.is_grad_enabled() or not out.requires_grad
     with pytest.raises(ValueError, match="max_len >= 1"):
         greedy_decode(model, src, max_len=0, bos=6, eos=5, pad=7)
+
+
+# ---------------------------------------------------------------- teacher forcing
+
+@pytest.mark.filterwarnings("ignore:enable_nested_tensor is True")
+def test_teacher_forcing_loss_matches_torch_transformer_and_cross_entropy(gen):
+    torch.manual_seed(0)
+    ours = Seq2SeqTransformer(9, 9, d_model=8, nhead=2, num_layers=1, dim_feedforward=16, max_len=7).double()
+    twin = Seq2SeqTransformer(9, 9, d_model=8, nhead=2, num_layers=1, dim_feedforward=16, max_len=7).double()
+    twin.load_state_dict(ours.state_dict())
+    ref = _TorchSeq2Seq(twin, 1, False)
+    bos, eos, pad = 6, 7, 8
+    src = torch.randint(0, 6, (4, 5), generator=gen)
+    src[1, 3:] = pad
+    tgt = torch.randint(0, 6, (4, 6), generator=gen)
+    tgt[:, 4], tgt[:, 5] = eos, pad
+    tgt[2, 2], tgt[2, 3:] = eos, pad
+    loss = teacher_forcing_loss(ours, src, tgt, bos, pad)
+    tgt_in = torch.cat([torch.full((4, 1), bos), tgt[:, :-1]], dim=1)  # [bos, y_1, ..., y_{T-1}]
+    logits = ref(src, tgt_in, src == pad, None)  # (B, T, V)
+    keep = tgt != pad
+    expected = -torch.log_softmax(logits, dim=-1).gather(-1, tgt[..., None])[..., 0][keep].mean()  # over non-pad
+    torch.testing.assert_close(loss, expected)
+    loss.backward()
+    expected.backward()
+    twin_params, ref_params = dict(twin.named_parameters()), dict(ref.transformer.named_parameters())
+    for name, p in ours.named_parameters():
+        theirs = twin_params[name].grad if twin_params[name].grad is not None else \
+            ref_params[name.replace("encoder_layers.", "encoder.layers.").replace("encoder_norm.", "encoder.norm.")
+                       .replace("decoder_layers.", "decoder.layers.").replace("decoder_norm.", "decoder.norm.")].grad
+        torch.testing.assert_close(p.grad, theirs, msg=lambda m, name=name: f"gradient of {name}: {m}")
+    with pytest.raises(ValueError, match="same B"):
+        teacher_forcing_loss(ours, src, tgt[:3], bos, pad)
+
