@@ -215,8 +215,8 @@ CATALOG: dict[str, Entry] = {
         "token), other ids for <bos>, <eos> and <pad>, padded sources of random lengths and max_len from 1 to 12, "
         "compared token by token with dlcourse's greedy_decode.")),
     'decoder-fix-step': Entry(BUG, hidden=(
-        "three other float64 models (sizes, one and two layers, pre-norm) with Adam, SGD with momentum and SGD "
-        "with weight decay, other token ids, sources and targets padded to random lengths, leftover gradients, "
+        "three other float64 models (sizes, one and two layers, pre-norm) with SGD at other learning rates, with "
+        "and without weight decay, other token ids, sources and targets padded to random lengths, leftover gradients, "
         "and the returned losses and all parameters after one and after three steps, compared with a step built "
         "on dlcourse's teacher_forcing_loss.")),
     # ---------------------------------------- end of 02-model-types
