@@ -19,6 +19,9 @@ enforced in unit tests; exit status 1 when one is missed, so the script can gate
 - "vae" (``dlcourse.nn.vae.elbo_loss`` with ``reparameterize``: 256 examples, D = 64, Z = 2) within 3x of the same
   loss from ``Normal.rsample``, ``kl_divergence`` and ``F.binary_cross_entropy_with_logits``: a handful of
   elementwise kernels on small tensors, where launch overhead and the distributions' argument checks weigh;
+- "block" (one TransformerDecoderLayer, causal self-attention and cross-attention, B 32, T 32, S 48, D 128, h 4)
+  within 2x of ``torch.nn.TransformerDecoderLayer``, as the attention target of ``bench_models.py``: ours runs
+  masking and softmax as separate kernels where torch calls its fused scaled dot-product attention;
 - "check" (numerical_gradient of a 16 x 32 weight) within 2x of ``torch.autograd.gradcheck``, which computes
   the same central differences (plus one backward pass to compare with).
 - "clip" (``dlcourse.optim_clip.clip_grad_norm_`` on the gradients of a 1024-512-512-10 MLP) within 3x of
@@ -42,7 +45,7 @@ from torch import nn
 import dlcourse.nn as dnn
 
 TARGETS = {"elementwise": 20.0, "dropout": 3.0, "reduction": 6.0, "layer": 1.5, "step": 1.5, "check": 2.0,
-           "norm": 20.0, "vae": 3.0, "clip": 3.0}
+           "norm": 20.0, "vae": 3.0, "clip": 3.0, "block": 2.0}
 Case = tuple[str, str, Callable[[], None], Callable[[], None]]  # (name, kind, ours, built-in)
 
 
@@ -131,6 +134,16 @@ def _vae_losses(device: torch.device, g: torch.Generator) -> tuple[Callable[[], 
         return run
 
     return clear(ours), clear(builtin)
+def _decoder_layers(device: torch.device, g: torch.Generator) -> tuple[Callable[[], None], Callable[[], None]]:
+    """Forward and backward through one decoder layer (causal self-attention, cross-attention, FFN), both ways."""
+    tgt = torch.randn(32, 32, 128, generator=g).to(device).requires_grad_()     # (B, T, D)
+    memory = torch.randn(32, 48, 128, generator=g).to(device).requires_grad_()  # (B, S, D)
+    causal = ~torch.ones(32, 32, dtype=torch.bool, device=device).tril()        # (T, T) True = masked out
+    ref = nn.TransformerDecoderLayer(128, 4, dim_feedforward=256, dropout=0.0, batch_first=True).to(device)
+    ours = dnn.TransformerDecoderLayer(128, 4, dim_feedforward=256).to(device)
+    ours.load_state_dict(ref.state_dict())
+    return (_fwd_bwd(lambda t, m: ours(t, m, tgt_is_causal=True), tgt, memory),
+            _fwd_bwd(lambda t, m: ref(t, m, tgt_mask=causal, tgt_is_causal=True), tgt, memory))
 
 
 def cases(device: torch.device) -> list[Case]:
@@ -172,6 +185,7 @@ def cases(device: torch.device) -> list[Case]:
     seq(x).sum().backward()
     out.append(("clip_grad_norm_", "clip", lambda: clip_grad_norm_(mlp.parameters(), 1.0) and None,
                 lambda: torch.nn.utils.clip_grad_norm_(seq.parameters(), 1.0) and None))
+    out.append(("DecoderLayer", "block", *_decoder_layers(device, g)))
     if device.type == "cpu":
         from dlcourse.gradcheck import numerical_gradient
 

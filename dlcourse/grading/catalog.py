@@ -215,6 +215,20 @@ CATALOG: dict[str, Entry] = {
         "large means and log-variances from -6 to 4, both gradients compared with autograd through "
         "torch.distributions' KL, inputs left unchanged, and a float32 batch.")),
     'vae-explain': Entry(EXPLAIN, hidden=''),
+    # 02-model-types/06-transformer-decoder
+    'decoder-predict': Entry(PREDICT, hidden=(
+        "each prediction against the truth, computed in the grader: the causal attention weights over five "
+        "positions, a dlcourse MultiHeadAttention called as cross-attention with 5 queries and 7 memory positions, "
+        "and a decoder layer whose last target position and last memory position are changed.")),
+    'decoder-greedy': Entry(IMPLEMENT, hidden=(
+        "five other untrained models (sizes, one and two layers, pre-norm, one whose rows all write the same "
+        "token), other ids for <bos>, <eos> and <pad>, padded sources of random lengths and max_len from 1 to 12, "
+        "compared token by token with dlcourse's greedy_decode.")),
+    'decoder-fix-step': Entry(BUG, hidden=(
+        "three other float64 models (sizes, one and two layers, pre-norm) with SGD at other learning rates, with "
+        "and without weight decay, other token ids, sources and targets padded to random lengths, leftover gradients, "
+        "and the returned losses and all parameters after one and after three steps, compared with a step built "
+        "on dlcourse's teacher_forcing_loss.")),
     # ---------------------------------------- end of 02-model-types
 
     # ========== Chapter 03-training ==========

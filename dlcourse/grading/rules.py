@@ -648,6 +648,24 @@ RULES: dict[str, Rule] = {
         allowed='exp, division by the batch size and elementwise arithmetic',
         why=('the derivative is the exercise: autograd through gaussian_kl (or through kl_divergence of two '
              'Normal distributions) returns both gradients without the derivation')),
+    # 02-model-types/06-transformer-decoder
+    'decoder-predict': Rule(
+        note='no code computes a prediction: work each out by reasoning, before running anything.',
+        allowed='literals: tuples of ints and one of the offered strings',
+        why=('a prediction is a commitment made before the check: the answer cell holds literals only, and the '
+             'visible test looks at their form, never at their values')),
+    'decoder-greedy': Rule(
+        forbid=('dlcourse.nn.transformer:greedy_decode',),
+        allowed=('model.encode once, model.decode in a loop over the steps, argmax of the last position, '
+                 'torch.cat (or writing into a tensor filled with pad) and torch.where for the pad after <eos>'),
+        why=("dlcourse's greedy_decode (the tests' reference) is the whole loop in one call; PyTorch has no "
+             'generate helper, and nn.Transformer only computes the logits, which the exercise is given anyway')),
+    'decoder-fix-step': Rule(
+        forbid=('dlcourse.nn.transformer:teacher_forcing_loss',),
+        allowed=("torch.cat and torch.full_like for the decoder's input, the model's forward pass, F.cross_entropy "
+                 "with ignore_index, the optimiser's zero_grad() and step(), .backward() and .item()"),
+        why=("dlcourse's teacher_forcing_loss (the tests' reference) shifts the target and computes the loss in one "
+             'call: the shift is the repair')),
     # 03-training/01-data
     'data-fill-missing': Rule(
         forbid=('pandas:Series.interpolate', 'pandas:DataFrame.interpolate', 'numpy:interp',

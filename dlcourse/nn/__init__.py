@@ -26,7 +26,13 @@ from dlcourse.nn.losses import binary_cross_entropy_with_logits, cross_entropy, 
 from dlcourse.nn.recurrent import GRU, LSTM, RNN, gru_cell, lstm_cell, rnn_cell
 from dlcourse.nn.normalization import BatchNorm1d, LayerNorm, batch_norm, layer_norm
 from dlcourse.nn.regularization import l1_penalty, l2_penalty
-from dlcourse.nn.transformer import TransformerEncoderLayer
+from dlcourse.nn.transformer import (
+    Seq2SeqTransformer,
+    TransformerDecoderLayer,
+    TransformerEncoderLayer,
+    greedy_decode,
+    teacher_forcing_loss,
+)
 from dlcourse.nn.vae import VAE, elbo_loss, gaussian_kl, reparameterize
 
 __all__ = [
@@ -44,6 +50,8 @@ __all__ = [
     "Linear",
     "MaxPool2d",
     "MultiHeadAttention",
+    "Seq2SeqTransformer",
+    "TransformerDecoderLayer",
     "TransformerEncoderLayer",
     "VAE",
     "attention_weights",
@@ -56,6 +64,7 @@ __all__ = [
     "elbo_loss",
     "gaussian_kl",
     "generator_loss",
+    "greedy_decode",
     "gru_cell",
     "im2col",
     "kaiming_normal_",
@@ -81,6 +90,7 @@ __all__ = [
     "softplus",
     "tanh",
     "tanh_grad",
+    "teacher_forcing_loss",
     "xavier_normal_",
     "xavier_uniform_",
 ]

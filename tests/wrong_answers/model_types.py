@@ -682,4 +682,157 @@ def kl_grad(mu, log_var):
     return mu.div_(B), 0.5 * (log_var.exp() - 1) / B
 '''),
     ],
+    # ------------------------------------------------------------------ 06-transformer-decoder
+    'decoder-predict': [
+        ("writes the positions as a set, not a tuple in increasing order", '''
+predictions = {
+    "keys_seen_by_query_2": {0, 1},
+    "cross_attention_output_shape": (2, 5, 16),
+    "cross_attention_weights_shape": (2, 5, 7),
+    "position_0_reads": "memory[:, 6] only",
+}
+'''),
+        ("writes a shape as a list", '''
+predictions = {
+    "keys_seen_by_query_2": (0, 1, 2),
+    "cross_attention_output_shape": [2, 5, 16],
+    "cross_attention_weights_shape": (2, 7, 5),
+    "position_0_reads": "both",
+}
+'''),
+        ("answers in words the prompt does not offer", '''
+predictions = {
+    "keys_seen_by_query_2": (0, 1, 2),
+    "cross_attention_output_shape": (2, 7, 16),
+    "cross_attention_weights_shape": (2, 5, 7),
+    "position_0_reads": "memory only",
+}
+'''),
+        ("leaves out a prediction", '''
+predictions = {
+    "keys_seen_by_query_2": (0, 1, 2),
+    "cross_attention_output_shape": (2, 5, 16),
+    "position_0_reads": "memory[:, 6] only",
+}
+'''),
+    ],
+    'decoder-greedy': [
+        ("takes the argmax of the first position's logits instead of the last", '''
+def greedy_decode(model, src, max_len, bos, eos, pad):
+    with torch.no_grad():
+        padding = src == pad
+        memory = model.encode(src, src_key_padding_mask=padding)
+        written = torch.full((src.shape[0], 1), bos, dtype=torch.long)
+        done = torch.zeros(src.shape[0], dtype=torch.bool)
+        for _ in range(max_len):
+            token = model.decode(written, memory, memory_key_padding_mask=padding)[:, 0].argmax(-1)
+            token = torch.where(done, torch.full_like(token, pad), token)
+            done = done | (token == eos)
+            written = torch.cat([written, token[:, None]], dim=1)
+        return written[:, 1:]
+'''),
+        ("no padding mask: the encoder and cross-attention read the pad tokens", '''
+def greedy_decode(model, src, max_len, bos, eos, pad):
+    with torch.no_grad():
+        memory = model.encode(src)
+        written = torch.full((src.shape[0], 1), bos, dtype=torch.long)
+        done = torch.zeros(src.shape[0], dtype=torch.bool)
+        for _ in range(max_len):
+            token = model.decode(written, memory)[:, -1].argmax(-1)
+            token = torch.where(done, torch.full_like(token, pad), token)
+            done = done | (token == eos)
+            written = torch.cat([written, token[:, None]], dim=1)
+        return written[:, 1:]
+'''),
+        ("keeps writing after <eos> instead of padding", '''
+def greedy_decode(model, src, max_len, bos, eos, pad):
+    with torch.no_grad():
+        padding = src == pad
+        memory = model.encode(src, src_key_padding_mask=padding)
+        written = torch.full((src.shape[0], 1), bos, dtype=torch.long)
+        for _ in range(max_len):
+            token = model.decode(written, memory, memory_key_padding_mask=padding)[:, -1].argmax(-1)
+            written = torch.cat([written, token[:, None]], dim=1)
+        return written[:, 1:]
+'''),
+        ("returns <bos> as the first column", '''
+def greedy_decode(model, src, max_len, bos, eos, pad):
+    with torch.no_grad():
+        padding = src == pad
+        memory = model.encode(src, src_key_padding_mask=padding)
+        written = torch.full((src.shape[0], 1), bos, dtype=torch.long)
+        done = torch.zeros(src.shape[0], dtype=torch.bool)
+        for _ in range(max_len):
+            token = model.decode(written, memory, memory_key_padding_mask=padding)[:, -1].argmax(-1)
+            token = torch.where(done, torch.full_like(token, pad), token)
+            done = done | (token == eos)
+            written = torch.cat([written, token[:, None]], dim=1)
+        return written
+'''),
+        ("pads the <eos> itself: the row ends one token early", '''
+def greedy_decode(model, src, max_len, bos, eos, pad):
+    with torch.no_grad():
+        padding = src == pad
+        memory = model.encode(src, src_key_padding_mask=padding)
+        written = torch.full((src.shape[0], 1), bos, dtype=torch.long)
+        done = torch.zeros(src.shape[0], dtype=torch.bool)
+        for _ in range(max_len):
+            token = model.decode(written, memory, memory_key_padding_mask=padding)[:, -1].argmax(-1)
+            done = done | (token == eos)
+            token = torch.where(done, torch.full_like(token, pad), token)
+            written = torch.cat([written, token[:, None]], dim=1)
+        return written[:, 1:]
+'''),
+    ],
+    'decoder-fix-step': [
+        ("shifts the target to the left instead of the right", '''
+def train_step(model, optimizer, src, tgt, bos, pad):
+    tgt_in = torch.cat([tgt[:, 1:], torch.full_like(tgt[:, :1], pad)], dim=1)
+    logits = model(src, tgt_in, src_key_padding_mask=src == pad)
+    loss = F.cross_entropy(logits.transpose(1, 2), tgt, ignore_index=pad)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+'''),
+        ("shifts the input and drops the first target: input and target are aligned again", '''
+def train_step(model, optimizer, src, tgt, bos, pad):
+    tgt_in = torch.cat([torch.full_like(tgt[:, :1], bos), tgt[:, :-1]], dim=1)
+    logits = model(src, tgt_in, src_key_padding_mask=src == pad)
+    loss = F.cross_entropy(logits[:, 1:].transpose(1, 2), tgt[:, :-1], ignore_index=pad)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+'''),
+        ("counts the pad targets in the loss", '''
+def train_step(model, optimizer, src, tgt, bos, pad):
+    tgt_in = torch.cat([torch.full_like(tgt[:, :1], bos), tgt[:, :-1]], dim=1)
+    logits = model(src, tgt_in, src_key_padding_mask=src == pad)
+    loss = F.cross_entropy(logits.transpose(1, 2), tgt)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+'''),
+        ("forgets zero_grad: the leftover gradients join the step's", '''
+def train_step(model, optimizer, src, tgt, bos, pad):
+    tgt_in = torch.cat([torch.full_like(tgt[:, :1], bos), tgt[:, :-1]], dim=1)
+    logits = model(src, tgt_in, src_key_padding_mask=src == pad)
+    loss = F.cross_entropy(logits.transpose(1, 2), tgt, ignore_index=pad)
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+'''),
+        ("returns the loss tensor instead of a float", '''
+def train_step(model, optimizer, src, tgt, bos, pad):
+    tgt_in = torch.cat([torch.full_like(tgt[:, :1], bos), tgt[:, :-1]], dim=1)
+    logits = model(src, tgt_in, src_key_padding_mask=src == pad)
+    loss = F.cross_entropy(logits.transpose(1, 2), tgt, ignore_index=pad)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    return loss
+'''),
+    ],
 }
