@@ -16,6 +16,9 @@ enforced in unit tests; exit status 1 when one is missed, so the script can gate
 - "norm" (BatchNorm1d in training mode, LayerNorm; 256 x 512) within 20x, as "elementwise": ours is a chain of
   about ten reductions and elementwise kernels that autograd differentiates one by one, the built-in one fused
   kernel each way;
+- "block" (one ResidualBlock(16, 32, stride=2) with its projection shortcut, training mode, 64 images of 16 x 8 x 8)
+  within 10x of the same block composed from ``nn.Conv2d``, ``nn.BatchNorm2d`` and ``F.relu``: dlcourse's convolutions
+  copy every patch (im2col) and its batch norm is the unfused chain of "norm", where torch runs one kernel each;
 - "check" (numerical_gradient of a 16 x 32 weight) within 2x of ``torch.autograd.gradcheck``, which computes
   the same central differences (plus one backward pass to compare with).
 On CUDA the ratios are printed without targets (launch overhead dominates at these sizes).
@@ -36,7 +39,7 @@ from torch import nn
 import dlcourse.nn as dnn
 
 TARGETS = {"elementwise": 20.0, "dropout": 3.0, "reduction": 6.0, "layer": 1.5, "step": 1.5, "check": 2.0,
-           "norm": 20.0}
+           "norm": 20.0, "block": 10.0}
 Case = tuple[str, str, Callable[[], None], Callable[[], None]]  # (name, kind, ours, built-in)
 
 
@@ -93,6 +96,22 @@ def _gan_steps(device: torch.device, g: torch.Generator) -> tuple[Callable[[], N
     return (lambda: train_step(G, D, opts[0], opts[1], real, z) and None), builtin
 
 
+def _residual_blocks(device: torch.device, g: torch.Generator) -> tuple[Callable[[], None], Callable[[], None]]:
+    """dlcourse's ResidualBlock against the same block composed from torch.nn layers, with its weights."""
+    x = torch.randn(64, 16, 8, 8, generator=g).to(device).requires_grad_()  # (B, C, H, W)
+    ours = dnn.ResidualBlock(16, 32, stride=2).to(device)
+    conv1, bn1 = nn.Conv2d(16, 32, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(32)
+    conv2, bn2 = nn.Conv2d(32, 32, 3, padding=1, bias=False), nn.BatchNorm2d(32)
+    shortcut = nn.Sequential(nn.Conv2d(16, 32, 1, stride=2, bias=False), nn.BatchNorm2d(32))
+    ref = nn.ModuleDict(dict(conv1=conv1, bn1=bn1, conv2=conv2, bn2=bn2, shortcut=shortcut)).to(device)
+    ref.load_state_dict(ours.state_dict())
+
+    def composed(t: torch.Tensor) -> torch.Tensor:
+        return F.relu(ref["shortcut"](t) + ref["bn2"](ref["conv2"](F.relu(ref["bn1"](ref["conv1"](t))))))
+
+    return _fwd_bwd(ours, x), _fwd_bwd(composed, x)
+
+
 def cases(device: torch.device) -> list[Case]:
     g = torch.Generator(device="cpu").manual_seed(0)
     x = torch.randn(256, 1024, generator=g).to(device).requires_grad_()
@@ -125,6 +144,7 @@ def cases(device: torch.device) -> list[Case]:
     out.append(("BatchNorm1d", "norm", _fwd_bwd(bn_ours, xn), _fwd_bwd(bn_ref, xn)))
     ln_ours, ln_ref = dnn.LayerNorm(512).to(device), nn.LayerNorm(512).to(device)
     out.append(("LayerNorm", "norm", _fwd_bwd(ln_ours, xn), _fwd_bwd(ln_ref, xn)))
+    out.append(("ResidualBlock", "block", *_residual_blocks(device, g)))
     if device.type == "cpu":
         from dlcourse.gradcheck import numerical_gradient
 
