@@ -33,8 +33,8 @@ follows each one and would cancel it), the normalisations dlcourse's
 equal the same block built from ``torch.nn.Conv2d`` and ``torch.nn.BatchNorm2d`` with copied weights
 (``tests/test_nn_resnet.py``); the parameter names are torch's, so state dicts load both ways.
 ``conv=torch.nn.Conv2d, norm=torch.nn.BatchNorm2d`` builds the same block from torch's layers: the same
-parameters and the same function (tested), about four times faster to train on a CPU, because
-dlcourse's im2col convolution is written for reading, not for speed.
+parameters and the same function (tested), faster to train on a CPU (``benchmarks/bench_reference.py`` measures
+the ratio), because dlcourse's im2col convolution is written for reading, not for speed.
 """
 
 from __future__ import annotations
