@@ -22,6 +22,9 @@ enforced in unit tests; exit status 1 when one is missed, so the script can gate
 - "block" (one TransformerDecoderLayer, causal self-attention and cross-attention, B 32, T 32, S 48, D 128, h 4)
   within 2x of ``torch.nn.TransformerDecoderLayer``, as the attention target of ``bench_models.py``: ours runs
   masking and softmax as separate kernels where torch calls its fused scaled dot-product attention;
+- "resblock" (one ResidualBlock(16, 32, stride=2) with its projection shortcut, training mode, 64 images of 16 x 8 x 8)
+  within 6x of the same block composed from ``nn.Conv2d``, ``nn.BatchNorm2d`` and ``F.relu``: dlcourse's convolutions
+  copy every patch (im2col) and its batch norm is the unfused chain of "norm", where torch runs one kernel each;
 - "check" (numerical_gradient of a 16 x 32 weight) within 2x of ``torch.autograd.gradcheck``, which computes
   the same central differences (plus one backward pass to compare with).
 - "clip" (``dlcourse.optim_clip.clip_grad_norm_`` on the gradients of a 1024-512-512-10 MLP) within 3x of
@@ -45,7 +48,7 @@ from torch import nn
 import dlcourse.nn as dnn
 
 TARGETS = {"elementwise": 20.0, "dropout": 3.0, "reduction": 6.0, "layer": 1.5, "step": 1.5, "check": 2.0,
-           "norm": 20.0, "vae": 3.0, "clip": 3.0, "block": 2.0}
+           "norm": 20.0, "vae": 3.0, "clip": 3.0, "block": 2.0, "resblock": 6.0}
 Case = tuple[str, str, Callable[[], None], Callable[[], None]]  # (name, kind, ours, built-in)
 
 
@@ -144,6 +147,20 @@ def _decoder_layers(device: torch.device, g: torch.Generator) -> tuple[Callable[
     ours.load_state_dict(ref.state_dict())
     return (_fwd_bwd(lambda t, m: ours(t, m, tgt_is_causal=True), tgt, memory),
             _fwd_bwd(lambda t, m: ref(t, m, tgt_mask=causal, tgt_is_causal=True), tgt, memory))
+def _residual_blocks(device: torch.device, g: torch.Generator) -> tuple[Callable[[], None], Callable[[], None]]:
+    """dlcourse's ResidualBlock against the same block composed from torch.nn layers, with its weights."""
+    x = torch.randn(64, 16, 8, 8, generator=g).to(device).requires_grad_()  # (B, C, H, W)
+    ours = dnn.ResidualBlock(16, 32, stride=2).to(device)
+    conv1, bn1 = nn.Conv2d(16, 32, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(32)
+    conv2, bn2 = nn.Conv2d(32, 32, 3, padding=1, bias=False), nn.BatchNorm2d(32)
+    shortcut = nn.Sequential(nn.Conv2d(16, 32, 1, stride=2, bias=False), nn.BatchNorm2d(32))
+    ref = nn.ModuleDict(dict(conv1=conv1, bn1=bn1, conv2=conv2, bn2=bn2, shortcut=shortcut)).to(device)
+    ref.load_state_dict(ours.state_dict())
+
+    def composed(t: torch.Tensor) -> torch.Tensor:
+        return F.relu(ref["shortcut"](t) + ref["bn2"](ref["conv2"](F.relu(ref["bn1"](ref["conv1"](t))))))
+
+    return _fwd_bwd(ours, x), _fwd_bwd(composed, x)
 
 
 def cases(device: torch.device) -> list[Case]:
@@ -186,6 +203,7 @@ def cases(device: torch.device) -> list[Case]:
     out.append(("clip_grad_norm_", "clip", lambda: clip_grad_norm_(mlp.parameters(), 1.0) and None,
                 lambda: torch.nn.utils.clip_grad_norm_(seq.parameters(), 1.0) and None))
     out.append(("DecoderLayer", "block", *_decoder_layers(device, g)))
+    out.append(("ResidualBlock", "resblock", *_residual_blocks(device, g)))
     if device.type == "cpu":
         from dlcourse.gradcheck import numerical_gradient
 

@@ -116,3 +116,35 @@ def test_layernorm_module_matches_torch(gen):
 def test_layer_norm_errors():
     with pytest.raises(ValueError, match=r"\(\.\.\., 5\)"):
         dnn.layer_norm(torch.randn(3, 4), (5,))
+
+
+@pytest.mark.parametrize("momentum", [0.1, None])
+def test_batchnorm2d_matches_torch_in_training_and_eval(momentum, gen):
+    ref = nn.BatchNorm2d(4, momentum=momentum).double()
+    ours = dnn.BatchNorm2d(4, momentum=momentum).double()
+    assert set(ours.state_dict()) == set(ref.state_dict())
+    with torch.no_grad():
+        ref.weight.uniform_(0.5, 2.0, generator=gen)
+        ref.bias.normal_(generator=gen)
+    ours.load_state_dict(ref.state_dict())
+    for step in range(3):   # statistics per channel over B, H and W, running estimates updated alike
+        x = torch.randn(5, 4, 3, 6, dtype=torch.float64, generator=gen) * (step + 2) + step
+        ours_in, ref_in = _leaves(x), _leaves(x)
+        _grads_equal(ours(ours_in[0]), ref(ref_in[0]), ours_in + list(ours.parameters()),
+                     ref_in + list(ref.parameters()), gen)
+        for name, value in ref.state_dict().items():
+            torch.testing.assert_close(ours.state_dict()[name], value, msg=f"{name} after step {step}")
+    ours.eval(), ref.eval()
+    x = torch.randn(2, 4, 5, 5, dtype=torch.float64, generator=gen).permute(0, 1, 3, 2)   # not contiguous
+    ours_in, ref_in = _leaves(x), _leaves(x)
+    _grads_equal(ours(ours_in[0]), ref(ref_in[0]), ours_in + list(ours.parameters()), ref_in + list(ref.parameters()),
+                 gen)
+
+
+def test_batchnorm2d_errors():
+    with pytest.raises(ValueError, match=r"\(B, 3, H, W\)"):
+        dnn.BatchNorm2d(3)(torch.randn(2, 3, 4))
+    with pytest.raises(ValueError, match=r"\(B, 3, H, W\)"):
+        dnn.BatchNorm2d(3)(torch.randn(2, 4, 5, 5))
+    with pytest.raises(ValueError, match="more than 1 value per feature"):
+        dnn.BatchNorm2d(3)(torch.randn(1, 3, 1, 1))

@@ -229,6 +229,14 @@ CATALOG: dict[str, Entry] = {
         "and without weight decay, other token ids, sources and targets padded to random lengths, leftover gradients, "
         "and the returned losses and all parameters after one and after three steps, compared with a step built "
         "on dlcourse's teacher_forcing_loss.")),
+    # 02-model-types/07-residual-networks
+    'residual-forward': Entry(IMPLEMENT, hidden=(
+        "new random float64 blocks and images (a single image, one input channel, up to 16 output channels, "
+        "identity and projection shortcuts, odd and non-square sizes) compared with dlcourse's ResidualBlock in "
+        "training mode, in values and in the gradients for the input and every parameter, and a float32 block.")),
+    'residual-predict': Entry(PREDICT, hidden=(
+        "each prediction against the truth computed in the grader: the block run on such an input, its "
+        "parameters counted, and the kind of shortcut the other block has.")),
     # ---------------------------------------- end of 02-model-types
 
     # ========== Chapter 03-training ==========

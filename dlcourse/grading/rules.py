@@ -666,6 +666,20 @@ RULES: dict[str, Rule] = {
                  "with ignore_index, the optimiser's zero_grad() and step(), .backward() and .item()"),
         why=("dlcourse's teacher_forcing_loss (the tests' reference) shifts the target and computes the loss in one "
              'call: the shift is the repair')),
+    # 02-model-types/07-residual-networks
+    'residual-forward': Rule(
+        forbid=('dlcourse.nn.resnet:ResidualBlock', 'dlcourse.nn.resnet:ResidualBlock.forward',
+                'dlcourse.nn.resnet:ResidualBlock.branch', 'torch.func:functional_call', 'torch.nn.utils.stateless:functional_call'),
+        allowed=('F.conv2d, F.batch_norm (training=True, no running statistics), torch.relu and +: the layers are '
+                 'building blocks here, the wiring of the block is the task'),
+        why=("loading the parameters into a dnn.ResidualBlock (the tests' reference) and calling it, directly, "
+             'through functional_call or inside a dnn.ResNet, runs the whole block; the convolutions and the normalisation stay allowed '
+             'because Chapter 2 and Chapter 3 have them as exercises of their own')),
+    'residual-predict': Rule(
+        note='no code computes a prediction: work each out by reasoning, before running anything.',
+        allowed="literals: a tuple of ints, an int and one of the strings 'identity' or 'projection'",
+        why=('a prediction is a commitment made before the check: the answer cell holds literals only, and the '
+             'visible test looks at their form, never at their values')),
     # 03-training/01-data
     'data-fill-missing': Rule(
         forbid=('pandas:Series.interpolate', 'pandas:DataFrame.interpolate', 'numpy:interp',

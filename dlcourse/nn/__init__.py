@@ -24,8 +24,9 @@ from dlcourse.nn.init import kaiming_normal_, kaiming_uniform_, xavier_normal_, 
 from dlcourse.nn.linear import MLP, Linear
 from dlcourse.nn.losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
 from dlcourse.nn.recurrent import GRU, LSTM, RNN, gru_cell, lstm_cell, rnn_cell
-from dlcourse.nn.normalization import BatchNorm1d, LayerNorm, batch_norm, layer_norm
+from dlcourse.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm, batch_norm, layer_norm
 from dlcourse.nn.regularization import l1_penalty, l2_penalty
+from dlcourse.nn.resnet import ResidualBlock, ResNet
 from dlcourse.nn.transformer import (
     Seq2SeqTransformer,
     TransformerDecoderLayer,
@@ -42,6 +43,7 @@ __all__ = [
     "RNN",
     "AvgPool2d",
     "BatchNorm1d",
+    "BatchNorm2d",
     "Conv2d",
     "Discriminator",
     "Dropout",
@@ -52,6 +54,8 @@ __all__ = [
     "MultiHeadAttention",
     "Seq2SeqTransformer",
     "TransformerDecoderLayer",
+    "ResNet",
+    "ResidualBlock",
     "TransformerEncoderLayer",
     "VAE",
     "attention_weights",

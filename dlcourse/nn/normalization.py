@@ -19,12 +19,14 @@ autograd differentiates the formulas.
 
 Shapes:
     batch_norm: x (B, D) or (B, C, L); weight, bias, running_mean, running_var (D,) or (C,).
+    BatchNorm2d: x (B, C, H, W), one mean and variance per channel over B, H and W: it is BatchNorm1d on the
+    images viewed as (B, C, H·W).
     layer_norm: x (..., *normalized_shape), e.g. (B, D) or (B, T, D) with normalized_shape (D,); weight and
     bias of shape normalized_shape.
 
 Parameter and buffer names (``weight``, ``bias``, ``running_mean``, ``running_var``, ``num_batches_tracked``)
 equal torch's, so ``load_state_dict`` works both ways; values, gradients and running statistics agree with
-``torch.nn.BatchNorm1d`` / ``torch.nn.LayerNorm`` (``tests/test_nn_normalization.py``).
+``torch.nn.BatchNorm1d`` / ``torch.nn.BatchNorm2d`` / ``torch.nn.LayerNorm`` (``tests/test_nn_normalization.py``).
 """
 
 from __future__ import annotations
@@ -113,6 +115,25 @@ class BatchNorm1d(nn.Module):
 
     def extra_repr(self) -> str:
         return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.weight is not None}"
+
+
+class BatchNorm2d(BatchNorm1d):
+    """Batch normalisation of images (B, C, H, W) per channel: :class:`BatchNorm1d` on the (B, C, H·W) view.
+
+    A channel's statistics pool its B·H·W values, as ``torch.nn.BatchNorm2d``; same parameters, buffers and
+    options as :class:`BatchNorm1d`.
+
+    >>> bn = BatchNorm2d(3)
+    >>> y = bn(torch.randn(4, 3, 5, 5) * 2 + 1)
+    >>> torch.allclose(y.mean(dim=(0, 2, 3)), torch.zeros(3), atol=1e-6)
+    True
+    """
+
+    def forward(self, x: Tensor) -> Tensor:
+        if x.dim() != 4 or x.shape[1] != self.num_features:
+            raise ValueError(f"expected x of shape (B, {self.num_features}, H, W), got {tuple(x.shape)}")
+        B, C, H, W = x.shape
+        return super().forward(x.reshape(B, C, H * W)).view(B, C, H, W)  # (B, C, H·W) -> (B, C, H, W)
 
 
 def layer_norm(x: Tensor, normalized_shape: Sequence[int], weight: Tensor | None = None,

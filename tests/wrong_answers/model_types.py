@@ -835,4 +835,89 @@ def train_step(model, optimizer, src, tgt, bos, pad):
     return loss
 '''),
     ],
+    # ------------------------------------------------------------------ 07-residual-networks
+    'residual-forward': [
+        ("applies the last relu to the branch before the sum: relu(F(x)) + shortcut(x)", '''
+def residual_block_forward(x, params, stride=1):
+    def bn(h, name):
+        return F.batch_norm(h, None, None, params[name + ".weight"], params[name + ".bias"], training=True)
+    h = torch.relu(bn(F.conv2d(x, params["conv1.weight"], stride=stride, padding=1), "bn1"))
+    branch = bn(F.conv2d(h, params["conv2.weight"], padding=1), "bn2")
+    shortcut = x
+    if "shortcut.0.weight" in params:
+        shortcut = bn(F.conv2d(x, params["shortcut.0.weight"], stride=stride), "shortcut.1")
+    return torch.relu(branch) + shortcut
+'''),
+        ("gives the stride to the second convolution instead of the first", '''
+def residual_block_forward(x, params, stride=1):
+    def bn(h, name):
+        return F.batch_norm(h, None, None, params[name + ".weight"], params[name + ".bias"], training=True)
+    h = torch.relu(bn(F.conv2d(x, params["conv1.weight"], padding=1), "bn1"))
+    branch = bn(F.conv2d(h, params["conv2.weight"], stride=stride, padding=1), "bn2")
+    shortcut = x
+    if "shortcut.0.weight" in params:
+        shortcut = bn(F.conv2d(x, params["shortcut.0.weight"], stride=stride), "shortcut.1")
+    return torch.relu(shortcut + branch)
+'''),
+        ("a projection shortcut without its batch normalization", '''
+def residual_block_forward(x, params, stride=1):
+    def bn(h, name):
+        return F.batch_norm(h, None, None, params[name + ".weight"], params[name + ".bias"], training=True)
+    h = torch.relu(bn(F.conv2d(x, params["conv1.weight"], stride=stride, padding=1), "bn1"))
+    branch = bn(F.conv2d(h, params["conv2.weight"], padding=1), "bn2")
+    shortcut = x
+    if "shortcut.0.weight" in params:
+        shortcut = F.conv2d(x, params["shortcut.0.weight"], stride=stride)
+    return torch.relu(shortcut + branch)
+'''),
+        ("normalises with fixed statistics (mean 0, variance 1) instead of the batch's", '''
+def residual_block_forward(x, params, stride=1):
+    def bn(h, name):
+        zeros, ones = torch.zeros(h.shape[1], dtype=h.dtype), torch.ones(h.shape[1], dtype=h.dtype)
+        return F.batch_norm(h, zeros, ones, params[name + ".weight"], params[name + ".bias"], training=False)
+    h = torch.relu(bn(F.conv2d(x, params["conv1.weight"], stride=stride, padding=1), "bn1"))
+    branch = bn(F.conv2d(h, params["conv2.weight"], padding=1), "bn2")
+    shortcut = x
+    if "shortcut.0.weight" in params:
+        shortcut = bn(F.conv2d(x, params["shortcut.0.weight"], stride=stride), "shortcut.1")
+    return torch.relu(shortcut + branch)
+'''),
+        ("always an identity shortcut: the sum fails when the shape changes", '''
+def residual_block_forward(x, params, stride=1):
+    def bn(h, name):
+        return F.batch_norm(h, None, None, params[name + ".weight"], params[name + ".bias"], training=True)
+    h = torch.relu(bn(F.conv2d(x, params["conv1.weight"], stride=stride, padding=1), "bn1"))
+    branch = bn(F.conv2d(h, params["conv2.weight"], padding=1), "bn2")
+    return torch.relu(x + branch)
+'''),
+    ],
+    'residual-predict': [
+        ("writes the shape as a list", '''
+predictions = {
+    "output_shape": [4, 32, 4, 4],
+    "parameters": 14528,
+    "shortcut_16_to_16_stride_2": "projection",
+}
+'''),
+        ("writes the count as a string", '''
+predictions = {
+    "output_shape": (4, 32, 4, 4),
+    "parameters": "14528",
+    "shortcut_16_to_16_stride_2": "projection",
+}
+'''),
+        ("answers with another word than the two offered", '''
+predictions = {
+    "output_shape": (4, 32, 4, 4),
+    "parameters": 14528,
+    "shortcut_16_to_16_stride_2": "1x1 convolution",
+}
+'''),
+        ("leaves out a prediction", '''
+predictions = {
+    "output_shape": (4, 32, 8, 8),
+    "parameters": 14016,
+}
+'''),
+    ],
 }
