@@ -60,10 +60,11 @@ def test_values_cross_equal_and_shared_objects_stay_shared():
 
 def test_modules_and_functions_cross_to_the_student():
     net = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Tanh()).double()
-    got, _, _ = _student_round_trip([net, torch.nn.functional.relu, iter([1, 2])])
+    got, _, _ = _student_round_trip([net, torch.nn.functional.relu, iter([1, 2]), torch.relu, torch.tanh])
     x = torch.randn(4, 3, dtype=torch.float64)
     assert torch.allclose(got[0](x), net(x)), "a module arrives with its weights and its forward"
     assert got[1] is torch.nn.functional.relu and list(got[2]) == [1, 2]
+    assert got[3] is torch.relu and got[4] is torch.tanh, "a C function of torch crosses by its exported name"
 
 
 def test_the_judge_rebuilds_only_data_and_named_classes():

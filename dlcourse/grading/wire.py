@@ -32,6 +32,7 @@ import base64
 import collections
 import collections.abc
 import importlib
+import sys
 import types
 import weakref
 from typing import Any, Callable
@@ -92,6 +93,12 @@ def qualified_name(obj: Any) -> str | None:
     module, qual = getattr(obj, "__module__", None), getattr(obj, "__qualname__", None)
     if not module or not qual or "<" in qual:
         return None
+    if isinstance(obj, types.BuiltinFunctionType) and "." in qual:
+        # a C function exported under its own name: torch.relu's qualname is "_VariableFunctionsClass.relu",
+        # which names no attribute of torch, but "torch:relu" finds it again
+        name = getattr(obj, "__name__", None)
+        if name and getattr(sys.modules.get(module), name, None) is obj:
+            return f"{module}:{name}"
     return f"{module}:{qual}"
 
 
