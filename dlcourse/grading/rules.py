@@ -437,10 +437,12 @@ RULES: dict[str, Rule] = {
         why=("the derivative is the exercise: autograd, dlcourse's sigmoid_grad/tanh_grad or aten's "
              'sigmoid_backward/tanh_backward kernels return it without writing s(1 - s) and 1 - tanh^2')),
     'activations-grad-norms': Rule(
+        forbid=('dlcourse.diagnostics:grad_norms',),
         allowed=('model.modules() with isinstance, zero_grad (or p.grad = None), one .backward(), Tensor.norm (or'
                  ' torch.linalg.vector_norm) and .item()'),
-        why=('no built-in does this in one call: nothing returns per-layer weight-gradient norms '
-             '(clip_grad_norm_/get_total_norm give one total), and .backward() is part of the task')),
+        why=('nothing in torch returns per-layer weight-gradient norms (clip_grad_norm_/get_total_norm give one '
+             'total); dlcourse.diagnostics.grad_norms, from a later lesson, is the reference, and .backward() is '
+             'part of the task')),
     'activations-backward': Rule(
         forbid=('dlcourse.nn:activations.tanh_grad', 'torch:ops.aten.tanh_backward'),
         autograd=True,
