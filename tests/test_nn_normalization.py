@@ -43,15 +43,21 @@ def test_batch_norm_eval_and_no_affine_match_torch(gen):
     torch.testing.assert_close(dnn.batch_norm(x, None, None, training=True), F.batch_norm(x, None, None, training=True))
 
 
-@pytest.mark.parametrize("momentum", [0.1, None])
-def test_batchnorm1d_running_statistics_and_eval_match_torch(momentum, gen):
-    ref = nn.BatchNorm1d(6, momentum=momentum).double()
-    ours = dnn.BatchNorm1d(6, momentum=momentum).double()
+def _batch_norm_twins(name: str, channels: int, momentum, gen):
+    """dlcourse's and torch's batch norm ``name`` in float64, with the same random (not 1 and 0) affine weights."""
+    ref = getattr(nn, name)(channels, momentum=momentum).double()
+    ours = getattr(dnn, name)(channels, momentum=momentum).double()
     assert set(ours.state_dict()) == set(ref.state_dict())
     with torch.no_grad():
         ref.weight.uniform_(0.5, 2.0, generator=gen)
         ref.bias.normal_(generator=gen)
     ours.load_state_dict(ref.state_dict())
+    return ours, ref
+
+
+@pytest.mark.parametrize("momentum", [0.1, None])
+def test_batchnorm1d_running_statistics_and_eval_match_torch(momentum, gen):
+    ours, ref = _batch_norm_twins("BatchNorm1d", 6, momentum, gen)
     opt_ours, opt_ref = torch.optim.SGD(ours.parameters(), lr=0.1), torch.optim.SGD(ref.parameters(), lr=0.1)
     for step in range(5):   # several training steps: running statistics and the parameters move together
         x = torch.randn(16, 6, dtype=torch.float64, generator=gen) * (step + 1) + step
@@ -120,13 +126,7 @@ def test_layer_norm_errors():
 
 @pytest.mark.parametrize("momentum", [0.1, None])
 def test_batchnorm2d_matches_torch_in_training_and_eval(momentum, gen):
-    ref = nn.BatchNorm2d(4, momentum=momentum).double()
-    ours = dnn.BatchNorm2d(4, momentum=momentum).double()
-    assert set(ours.state_dict()) == set(ref.state_dict())
-    with torch.no_grad():
-        ref.weight.uniform_(0.5, 2.0, generator=gen)
-        ref.bias.normal_(generator=gen)
-    ours.load_state_dict(ref.state_dict())
+    ours, ref = _batch_norm_twins("BatchNorm2d", 4, momentum, gen)
     for step in range(3):   # statistics per channel over B, H and W, running estimates updated alike
         x = torch.randn(5, 4, 3, 6, dtype=torch.float64, generator=gen) * (step + 2) + step
         ours_in, ref_in = _leaves(x), _leaves(x)

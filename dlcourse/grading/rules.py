@@ -34,6 +34,7 @@ before the call, subprocesses, TorchScript, ``ctypes``) is listed on the instruc
 from __future__ import annotations
 
 import contextvars
+import inspect
 import sys
 import threading
 import types
@@ -145,27 +146,16 @@ class _Targets:
     keep: list[Any] = field(default_factory=list)                        # keeps the ids above valid
 
 
-def _unwrapped(func: Any) -> Any:
-    """The function a decorator wraps (``functools.wraps`` sets ``__wrapped__``), innermost first.
-
-    A decorator's wrapper has one code object for every function it decorates (every ``@torch.no_grad()``
-    function runs the same ``decorate_context``), so forbidding the wrapper's code would flag every other
-    decorated function too. The wrapped function's own code runs in its own frame, where the profiler sees it.
-    """
-    seen = set()
-    while hasattr(func, "__wrapped__") and id(func) not in seen:
-        seen.add(id(func))
-        func = func.__wrapped__
-    return func
-
-
 def _add(targets: _Targets, obj: Any, label: str) -> None:
     targets.keep.append(obj)
     targets.torch_funcs[id(obj)] = label
-    func = _unwrapped(getattr(obj, "__func__", obj))      # a bound or class method: its function
+    # a bound or class method: its function; a decorated one: the function it wraps. A decorator's wrapper has
+    # one code object for every function it decorates (every @torch.no_grad() function runs the same
+    # ``decorate_context``), so forbidding the wrapper's code would forbid them all
+    func = inspect.unwrap(getattr(obj, "__func__", obj))
     if isinstance(obj, type):                             # a class: each function it defines
         for name, member in vars(obj).items():
-            member = _unwrapped(getattr(member, "__func__", member))
+            member = inspect.unwrap(getattr(member, "__func__", member))
             if isinstance(member, types.FunctionType):
                 targets.codes[member.__code__] = label
             elif isinstance(member, (types.MethodDescriptorType, types.WrapperDescriptorType)) and \

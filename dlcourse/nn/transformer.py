@@ -63,6 +63,15 @@ from dlcourse.nn.attention import MultiHeadAttention, sinusoidal_positional_enco
 from dlcourse.nn.linear import Linear
 
 
+def _check_layer_args(dropout: float, activation: Callable[[Tensor], Tensor]) -> None:
+    """The arguments both layers share: ``dropout`` a probability in [0, 1), ``activation`` a function."""
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(f"dropout must be a probability in [0, 1), got {dropout}")
+    if not callable(activation):
+        raise ValueError(f"activation must be a function such as torch.relu or torch.nn.functional.gelu, "
+                         f"got {activation!r}")
+
+
 class TransformerEncoderLayer(nn.Module):
     """Self-attention then a feed-forward net (D -> Dh -> D), each added to its input and layer-normalised.
 
@@ -76,11 +85,7 @@ class TransformerEncoderLayer(nn.Module):
                  activation: Callable[[Tensor], Tensor] = torch.relu, batch_first: bool = True,
                  norm_first: bool = False) -> None:
         super().__init__()
-        if not 0.0 <= dropout < 1.0:
-            raise ValueError(f"dropout must be a probability in [0, 1), got {dropout}")
-        if not callable(activation):
-            raise ValueError(f"activation must be a function such as torch.relu or torch.nn.functional.gelu, "
-                             f"got {activation!r}")
+        _check_layer_args(dropout, activation)
         # created in torch's order, so that one seed gives both layers the same initial weights
         self.self_attn = MultiHeadAttention(d_model, nhead, batch_first=batch_first)
         self.linear1 = Linear(d_model, dim_feedforward)  # W_1 (Dh, D)
@@ -129,11 +134,7 @@ class TransformerDecoderLayer(nn.Module):
                  activation: Callable[[Tensor], Tensor] = F.relu, batch_first: bool = True,
                  norm_first: bool = False) -> None:
         super().__init__()
-        if not 0.0 <= dropout < 1.0:
-            raise ValueError(f"dropout must be a probability in [0, 1), got {dropout}")
-        if not callable(activation):
-            raise ValueError(f"activation must be a function such as torch.relu or torch.nn.functional.gelu, "
-                             f"got {activation!r}")
+        _check_layer_args(dropout, activation)
         # created in torch's order, so that one seed gives both layers the same initial weights
         self.self_attn = MultiHeadAttention(d_model, nhead, batch_first=batch_first)  # over the target
         self.multihead_attn = MultiHeadAttention(d_model, nhead, batch_first=batch_first)  # cross: target -> memory
