@@ -1,5 +1,5 @@
-"""Datasets that need no download (scikit-learn's bundled digits, generated 2-D toys), data augmentation and
-k-fold splits."""
+"""Datasets that need no download (scikit-learn's bundled digits, generated 2-D toys, a public-domain text shipped
+with the package), data augmentation and k-fold splits."""
 
 from dlcourse.data import augment
 from dlcourse.data.augment import (
@@ -16,9 +16,11 @@ from dlcourse.data.augment import (
 )
 from dlcourse.data.digits import Split, load_digits
 from dlcourse.data.folds import kfold_indices
+from dlcourse.data.text import CharVocab, load_shakespeare
 from dlcourse.data.toy import circles, spirals, two_moons, xor
 
 __all__ = [
+    "CharVocab",
     "Compose",
     "Split",
     "augment",
@@ -27,6 +29,7 @@ __all__ = [
     "hflip",
     "kfold_indices",
     "load_digits",
+    "load_shakespeare",
     "random_crop",
     "random_deletion",
     "random_hflip",

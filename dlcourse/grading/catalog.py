@@ -356,6 +356,8 @@ CATALOG: dict[str, Entry] = {
         "each diagnosis against the truth, read from the lesson's planted_faults in the grader: the fault each of "
         "the five runs carries, all five exactly.")),
     # ---------------------------------------- end of 03-training
+    # ========== Chapter 04-advances ==========
+    # ---------------------------------------- end of 04-advances
 }
 
 

@@ -860,4 +860,6 @@ RULES: dict[str, Rule] = {
         why=('a diagnosis is a commitment made before the check: the answer cell holds literals only, and the '
              'visible test looks at their form, never at their values; the hidden test asks the lesson\'s '
              'planted_faults, rebuilt in the grader, which fault each run carries')),
+    # ========== Chapter 04-advances ==========
+    # ---------------------------------------- end of 04-advances
 }
