@@ -25,6 +25,9 @@ enforced in unit tests; exit status 1 when one is missed, so the script can gate
 - "resblock" (one ResidualBlock(16, 32, stride=2) with its projection shortcut, training mode, 64 images of 16 x 8 x 8)
   within 6x of the same block composed from ``nn.Conv2d``, ``nn.BatchNorm2d`` and ``F.relu``: dlcourse's convolutions
   copy every patch (im2col) and its batch norm is the unfused chain of "norm", where torch runs one kernel each;
+- "graph" (one GCNConv(64, 64) on a random graph of 2,000 nodes and 20,000 edges) within 2x of PyTorch
+  Geometric's ``GCNConv`` with the same weights: both normalise the edges (self-loops, degrees) in every call and sum
+  the messages with a scatter-add; PyG's message-passing machinery and ours are the same kernels in another order.
 - "check" (numerical_gradient of a 16 x 32 weight) within 2x of ``torch.autograd.gradcheck``, which computes
   the same central differences (plus one backward pass to compare with).
 - "clip" (``dlcourse.optim_clip.clip_grad_norm_`` on the gradients of a 1024-512-512-10 MLP) within 3x of
@@ -48,7 +51,8 @@ from torch import nn
 import dlcourse.nn as dnn
 
 TARGETS = {"elementwise": 20.0, "dropout": 3.0, "reduction": 6.0, "layer": 1.5, "step": 1.5, "check": 2.0,
-           "norm": 20.0, "vae": 3.0, "clip": 3.0, "block": 2.0, "resblock": 6.0}
+           "norm": 20.0, "vae": 3.0, "clip": 3.0, "block": 2.0, "resblock": 6.0,
+           "graph": 2.0}
 Case = tuple[str, str, Callable[[], None], Callable[[], None]]  # (name, kind, ours, built-in)
 
 
@@ -163,6 +167,17 @@ def _residual_blocks(device: torch.device, g: torch.Generator) -> tuple[Callable
     return _fwd_bwd(ours, x), _fwd_bwd(composed, x)
 
 
+def _graph_convs(device: torch.device, g: torch.Generator) -> tuple[Callable[[], None], Callable[[], None]]:
+    """dlcourse's GCNConv against PyTorch Geometric's, with the same weights, on a random graph."""
+    import torch_geometric.nn as pyg_nn
+
+    x = torch.randn(2000, 64, generator=g).to(device).requires_grad_()      # (N, D_in)
+    edge_index = torch.randint(0, 2000, (2, 20000), generator=g).to(device)  # (2, E)
+    ours, ref = dnn.GCNConv(64, 64).to(device), pyg_nn.GCNConv(64, 64).to(device)
+    ours.load_state_dict(ref.state_dict())
+    return _fwd_bwd(lambda t: ours(t, edge_index), x), _fwd_bwd(lambda t: ref(t, edge_index), x)
+
+
 def cases(device: torch.device) -> list[Case]:
     g = torch.Generator(device="cpu").manual_seed(0)
     x = torch.randn(256, 1024, generator=g).to(device).requires_grad_()
@@ -204,6 +219,7 @@ def cases(device: torch.device) -> list[Case]:
                 lambda: torch.nn.utils.clip_grad_norm_(seq.parameters(), 1.0) and None))
     out.append(("DecoderLayer", "block", *_decoder_layers(device, g)))
     out.append(("ResidualBlock", "resblock", *_residual_blocks(device, g)))
+    out.append(("GCNConv", "graph", *_graph_convs(device, g)))
     if device.type == "cpu":
         from dlcourse.gradcheck import numerical_gradient
 

@@ -1,4 +1,4 @@
-"""Datasets that need no download (scikit-learn's bundled digits, generated 2-D toys, a public-domain text shipped
+"""Datasets that need no download (scikit-learn's bundled digits, generated 2-D toys and graphs, a public-domain text shipped
 with the package), data augmentation and k-fold splits."""
 
 from dlcourse.data import augment
@@ -16,6 +16,7 @@ from dlcourse.data.augment import (
 )
 from dlcourse.data.digits import Split, load_digits
 from dlcourse.data.folds import kfold_indices
+from dlcourse.data.graphs import community_graph
 from dlcourse.data.text import CharVocab, load_shakespeare
 from dlcourse.data.toy import circles, spirals, two_moons, xor
 
@@ -26,6 +27,7 @@ __all__ = [
     "augment",
     "circles",
     "color_jitter",
+    "community_graph",
     "hflip",
     "kfold_indices",
     "load_digits",
