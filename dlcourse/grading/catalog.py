@@ -357,6 +357,20 @@ CATALOG: dict[str, Entry] = {
         "the five runs carries, all five exactly.")),
     # ---------------------------------------- end of 03-training
     # ========== Chapter 04-advances ==========
+    # 04-advances/04-graph-neural-networks
+    'graph-gcn-layer': Entry(IMPLEMENT, hidden=(
+        "graphs with one node, with no edge, with isolated nodes and one-way edges, up to 300 nodes and 3,000 "
+        "edges in float64 and float32, with and without a bias, compared with PyTorch Geometric's GCNConv in "
+        "values and in the gradients for x, the weight and the bias; and a graph of 20,000 nodes, too large for "
+        "a dense adjacency matrix in the grader's memory.")),
+    'graph-predict': Entry(PREDICT, hidden=(
+        "each prediction against the truth computed in the grader: the edge weight from gcn_norm within 0.006, "
+        "the two-hop neighbourhood of node 0 exactly, and the limit of a hundred propagation steps, found by "
+        "testing which of the four statements the rows' lengths satisfy.")),
+    'graph-explain': Entry(EXPLAIN, hidden=''),
+    'graph-target': Entry(TRAIN, hidden=(
+        "two other graphs drawn with the same parameters and other seeds, each with 5 labelled nodes per class, "
+        "scored on the unlabelled nodes with the same 65 % threshold.")),
     # ---------------------------------------- end of 04-advances
 }
 

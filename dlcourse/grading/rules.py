@@ -861,5 +861,27 @@ RULES: dict[str, Rule] = {
              'visible test looks at their form, never at their values; the hidden test asks the lesson\'s '
              'planted_faults, rebuilt in the grader, which fault each run carries')),
     # ========== Chapter 04-advances ==========
+    # 04-advances/04-graph-neural-networks
+    'graph-gcn-layer': Rule(
+        forbid=('torch_geometric.nn:GCNConv', 'torch_geometric.nn.conv.gcn_conv:gcn_norm',
+                'torch_geometric.utils:add_self_loops', 'torch_geometric.utils:add_remaining_self_loops',
+                'torch_geometric.utils:degree', 'torch_geometric.nn:SimpleConv', 'dlcourse.nn.gcn:GCNConv',
+                'dlcourse.nn.gcn:gcn_norm', 'dlcourse.nn.gcn:propagate'),
+        allowed=('torch.arange and torch.cat for the self-loops, index_add_ (or scatter_add_, bincount) for degrees '
+                 'and sums, index_select, rsqrt and a matrix product'),
+        why=("PyTorch Geometric's GCNConv (the tests' reference) and dlcourse's GCNConv are the layer in one call; "
+             'gcn_norm hands over the normalised edge weights, add_self_loops / degree two of its three steps, '
+             "SimpleConv / dlcourse's propagate the weighted sum into the targets")),
+    'graph-predict': Rule(
+        note='no code computes the answers: predict each from the figure and the formulas, before running anything.',
+        allowed='literals: a number, a set of node numbers and one of the four offered strings',
+        why=('a prediction is a commitment made before the check: the answer cell holds literals only, the visible '
+             'test checks their form, and the hidden test computes the truth with gcn_norm and matrix powers')),
+    'graph-target': Rule(
+        forbid=('dlcourse.data.graphs:community_graph',),
+        allowed=('any model and training loop built from torch, dlcourse (dnn.GCNConv, the GCN class of the '
+                 'lesson) and PyTorch Geometric, trained on the labels it is given'),
+        why=('regenerating the graph inside the call would hand over the class of every node, the unlabelled '
+             'nodes on which the predictions are scored included')),
     # ---------------------------------------- end of 04-advances
 }
