@@ -30,7 +30,7 @@ enforced in unit tests; exit status 1 when one is missed, so the script can gate
 - "clip" (``dlcourse.optim_clip.clip_grad_norm_`` on the gradients of a 1024-512-512-10 MLP) within 3x of
   ``torch.nn.utils.clip_grad_norm_``: one norm and one in-place product per tensor in a Python loop, where the
   built-in runs PyTorch's multi-tensor (foreach) kernels.
-- "fedavg" (``dlcourse.federated.fedavg`` of 10 state dicts of a 64-256-256-10 MLP with weights n_k) within 2x of
+- "fedavg" (``dlcourse.federated.fedavg`` of 10 state dicts of a 64-256-256-10 MLP with weights n_j) within 2x of
   the plain average, ``torch.stack`` and a weighted sum per key: ours is the same stack and sum plus its checks of
   keys, shapes and dtypes and the normalisation of the weights.
 On CUDA the ratios are printed without targets (launch overhead dominates at these sizes).
@@ -176,14 +176,14 @@ def _fedavg_states(device: torch.device, g: torch.Generator) -> tuple[Callable[[
         torch.manual_seed(int(torch.randint(0, 2**31, (1,), generator=g)))
         states.append(nn.Sequential(nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(),
                                     nn.Linear(256, 10)).to(device).state_dict())
-    n_k = torch.randint(50, 200, (10,), generator=g).tolist()
-    w = torch.tensor(n_k, dtype=torch.float32, device=device) / sum(n_k)  # (K,)
+    n_j = torch.randint(50, 200, (10,), generator=g).tolist()
+    w = torch.tensor(n_j, dtype=torch.float32, device=device) / sum(n_j)  # (J,)
 
     def plain() -> None:
         {key: (w.view(-1, *[1] * states[0][key].dim()) * torch.stack([s[key] for s in states])).sum(0)
          for key in states[0]}
 
-    return lambda: fedavg(states, n_k) and None, plain
+    return lambda: fedavg(states, n_j) and None, plain
 
 
 def cases(device: torch.device) -> list[Case]:

@@ -1,13 +1,13 @@
 r"""Federated learning: the server's average, a label-skewed split of a data set, and what a gradient leaks.
 
-**Federated averaging** (FedAvg, McMahan et al. 2017): after each round, client :math:`k`, which holds
-:math:`n_k` of the :math:`n = \sum_k n_k` examples, sends its locally trained parameters :math:`\theta_k`; the
+**Federated averaging** (FedAvg, McMahan et al. 2017): after each round, client :math:`j`, which holds
+:math:`n_j` of the :math:`n = \sum_j n_j` examples, sends its locally trained parameters :math:`\theta_j`; the
 server replaces the global model by their weighted mean
 
-.. math::  \theta \leftarrow \sum_{k=1}^{K} \frac{n_k}{n}\, \theta_k .
+.. math::  \theta \leftarrow \sum_{j=1}^{J} \frac{n_j}{n}\, \theta_j .
 
-:func:`fedavg` takes any non-negative weights and normalises them, so ``weights=[n_1, ..., n_K]`` gives the
-:math:`n_k / n` above.
+:func:`fedavg` takes any non-negative weights and normalises them, so ``weights=[n_1, ..., n_J]`` gives the
+:math:`n_j / n` above. (McMahan et al. write K for the number of clients; the course keeps K for the classes.)
 
 **Dirichlet label skew**: :func:`dirichlet_split` spreads the examples of each class :math:`c` over the clients in
 shares :math:`p_c \sim \mathrm{Dir}(\alpha, \dots, \alpha)`, the per-class form of Yurochkin et al. (2019). Hsu,
@@ -42,16 +42,16 @@ def _weights(weights: Sequence[float] | torch.Tensor, n: int) -> torch.Tensor:
         raise ValueError(f"weights must be finite and non-negative, got {w.tolist()}")
     total = w.sum()
     if total == 0:
-        raise ValueError("all weights are zero: give at least one client a positive weight (e.g. its n_k)")
-    return w / total  # (K,), sums to 1
+        raise ValueError("all weights are zero: give at least one client a positive weight (e.g. its n_j)")
+    return w / total  # (J,), sums to 1
 
 
 def fedavg(states: Sequence[Mapping[str, torch.Tensor]], weights: Sequence[float] | torch.Tensor) -> dict[str, torch.Tensor]:
-    r"""The weighted mean :math:`\sum_k w_k \theta_k / \sum_k w_k` of K state dicts, key by key.
+    r"""The weighted mean :math:`\sum_j w_j \theta_j / \sum_j w_j` of J state dicts, key by key.
 
     Args:
-        states: K >= 1 state dicts (``model.state_dict()``) with the same keys, and the same shape and dtype per key.
-        weights: K non-negative numbers, not all zero (a list or a 1-D tensor), e.g. each client's n_k;
+        states: J >= 1 state dicts (``model.state_dict()``) with the same keys, and the same shape and dtype per key.
+        weights: J non-negative numbers, not all zero (a list or a 1-D tensor), e.g. each client's n_j;
             they are normalised to sum to 1.
 
     Returns:
@@ -84,13 +84,13 @@ def fedavg(states: Sequence[Mapping[str, torch.Tensor]], weights: Sequence[float
             if t.shape != first.shape or t.dtype != first.dtype:
                 raise ValueError(f"{key!r}: state dict {k} has shape {tuple(t.shape)} and dtype {t.dtype}, "
                                  f"state dict 0 shape {tuple(first.shape)} and dtype {first.dtype}")
-        stacked = torch.stack([state[key].detach() for state in states])  # (K, *shape)
+        stacked = torch.stack([state[key].detach() for state in states])  # (J, *shape)
         if first.is_floating_point() or first.is_complex():
-            w_k = w.to(device=first.device, dtype=first.dtype).view(-1, *[1] * first.dim())  # (K, 1, ..., 1)
-            out[key] = (w_k * stacked).sum(dim=0)
+            w_j = w.to(device=first.device, dtype=first.dtype).view(-1, *[1] * first.dim())  # (J, 1, ..., 1)
+            out[key] = (w_j * stacked).sum(dim=0)
         else:
-            w_k = w.to(device=first.device).view(-1, *[1] * first.dim())  # (K, 1, ..., 1), float64
-            out[key] = (w_k * stacked.to(torch.float64)).sum(dim=0).round().to(first.dtype)
+            w_j = w.to(device=first.device).view(-1, *[1] * first.dim())  # (J, 1, ..., 1), float64
+            out[key] = (w_j * stacked.to(torch.float64)).sum(dim=0).round().to(first.dtype)
     return out
 
 

@@ -34,8 +34,8 @@ def test_fedavg_equals_stack_and_weighted_sum(dtype, weights):
     w = w / w.sum()
     assert list(out) == list(states[0])
     for key, value in out.items():
-        stacked = torch.stack([s[key] for s in states]).to(torch.float64)  # (K, *shape)
-        want = torch.einsum("k,k...->...", w, stacked)
+        stacked = torch.stack([s[key] for s in states]).to(torch.float64)  # (J, *shape)
+        want = torch.einsum("j,j...->...", w, stacked)
         assert value.dtype == states[0][key].dtype and value.shape == states[0][key].shape
         if value.is_floating_point():
             assert torch.allclose(value.double(), want, rtol=1e-6 if dtype == torch.float32 else 1e-12), key
@@ -76,11 +76,11 @@ def test_fedavg_rejects_bad_inputs(states, weights, match):
 
 
 def test_fedsgd_equals_one_centralised_full_batch_step():
-    """One full-batch SGD step per client from the same model, averaged with n_k / n, is one full-batch step
-    on the pooled data: the pooled mean gradient is the n_k / n-weighted mean of the clients' mean gradients."""
+    """One full-batch SGD step per client from the same model, averaged with n_j / n, is one full-batch step
+    on the pooled data: the pooled mean gradient is the n_j / n-weighted mean of the clients' mean gradients."""
     g = torch.Generator().manual_seed(0)
     x, y = torch.randn(60, 5, generator=g, dtype=torch.float64), torch.randint(0, 3, (60,), generator=g)
-    parts = [torch.arange(0, 7), torch.arange(7, 30), torch.arange(30, 60)]  # unequal n_k
+    parts = [torch.arange(0, 7), torch.arange(7, 30), torch.arange(30, 60)]  # unequal n_j
     lr = 0.3
 
     def step(model, idx):
@@ -98,7 +98,7 @@ def test_fedsgd_equals_one_centralised_full_batch_step():
     central = step(fresh(), torch.arange(60))
     for key in central:
         assert torch.allclose(averaged[key], central[key], rtol=0, atol=1e-12), key
-    equal_weights = fedavg(clients, [1, 1, 1])  # the mutation: weights that ignore n_k
+    equal_weights = fedavg(clients, [1, 1, 1])  # the mutation: weights that ignore n_j
     assert not torch.allclose(equal_weights["0.weight"], central["0.weight"], atol=1e-6)
 
 
