@@ -369,6 +369,7 @@ CATALOG: dict[str, Entry] = {
         "the real gradients of one example through networks of other sizes (from one input and one hidden unit "
         "to 200 inputs), half of their hidden units off, in float32 and float64, very small bias gradients, "
         "compared with the true input and dlcourse's reconstruct_input, and other invalid shapes.")),
+    'federated-explain': Entry(EXPLAIN, hidden=''),
     # ---------------------------------------- end of 04-advances
 }
 
