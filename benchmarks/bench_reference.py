@@ -33,6 +33,9 @@ enforced in unit tests; exit status 1 when one is missed, so the script can gate
 - "clip" (``dlcourse.optim_clip.clip_grad_norm_`` on the gradients of a 1024-512-512-10 MLP) within 3x of
   ``torch.nn.utils.clip_grad_norm_``: one norm and one in-place product per tensor in a Python loop, where the
   built-in runs PyTorch's multi-tensor (foreach) kernels.
+- "fedavg" (``dlcourse.federated.fedavg`` of 10 state dicts of a 64-256-256-10 MLP with weights n_j) within 2x of
+  the plain average, ``torch.stack`` and a weighted sum per key: ours is the same stack and sum plus its checks of
+  keys, shapes and dtypes and the normalisation of the weights.
 On CUDA the ratios are printed without targets (launch overhead dominates at these sizes).
 """
 
@@ -52,7 +55,7 @@ import dlcourse.nn as dnn
 
 TARGETS = {"elementwise": 20.0, "dropout": 3.0, "reduction": 6.0, "layer": 1.5, "step": 1.5, "check": 2.0,
            "norm": 20.0, "vae": 3.0, "clip": 3.0, "block": 2.0, "resblock": 6.0,
-           "graph": 2.0}
+           "graph": 2.0, "fedavg": 2.0}
 Case = tuple[str, str, Callable[[], None], Callable[[], None]]  # (name, kind, ours, built-in)
 
 
@@ -167,6 +170,23 @@ def _residual_blocks(device: torch.device, g: torch.Generator) -> tuple[Callable
     return _fwd_bwd(ours, x), _fwd_bwd(composed, x)
 
 
+def _fedavg_states(device: torch.device, g: torch.Generator) -> tuple[Callable[[], None], Callable[[], None]]:
+    """The server's average of 10 clients' state dicts (an MLP 64-256-256-10): dlcourse's fedavg vs stack-and-sum."""
+    from dlcourse.federated import fedavg
+
+    states = []
+    for _ in range(10):
+        torch.manual_seed(int(torch.randint(0, 2**31, (1,), generator=g)))
+        states.append(nn.Sequential(nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(),
+                                    nn.Linear(256, 10)).to(device).state_dict())
+    n_j = torch.randint(50, 200, (10,), generator=g).tolist()
+    w = torch.tensor(n_j, dtype=torch.float32, device=device) / sum(n_j)  # (J,)
+
+    def plain() -> None:
+        {key: (w.view(-1, *[1] * states[0][key].dim()) * torch.stack([s[key] for s in states])).sum(0)
+         for key in states[0]}
+
+    return lambda: fedavg(states, n_j) and None, plain
 def _graph_convs(device: torch.device, g: torch.Generator) -> tuple[Callable[[], None], Callable[[], None]]:
     """dlcourse's GCNConv against PyTorch Geometric's, with the same weights, on a random graph."""
     import torch_geometric.nn as pyg_nn
@@ -219,6 +239,7 @@ def cases(device: torch.device) -> list[Case]:
                 lambda: torch.nn.utils.clip_grad_norm_(seq.parameters(), 1.0) and None))
     out.append(("DecoderLayer", "block", *_decoder_layers(device, g)))
     out.append(("ResidualBlock", "resblock", *_residual_blocks(device, g)))
+    out.append(("fedavg", "fedavg", *_fedavg_states(device, g)))
     out.append(("GCNConv", "graph", *_graph_convs(device, g)))
     if device.type == "cpu":
         from dlcourse.gradcheck import numerical_gradient

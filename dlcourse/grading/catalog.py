@@ -357,6 +357,19 @@ CATALOG: dict[str, Entry] = {
         "the five runs carries, all five exactly.")),
     # ---------------------------------------- end of 03-training
     # ========== Chapter 04-advances ==========
+    # 04-advances/03-federated
+    'federated-fedavg': Entry(IMPLEMENT, hidden=(
+        "the state dicts of 1, 2 and 7 small convolutional networks with batch normalization in float32 and "
+        "float64, equal, random, mostly zero and very unequal weights, compared with dlcourse's fedavg (every "
+        "entry, its dtype and shape, the integer buffers exactly), and other invalid inputs.")),
+    'federated-predict': Entry(PREDICT, hidden=(
+        "each prediction against the truth, computed by running the four rounds on a small float64 network in "
+        "the grader: whether the averaged model equals the pooled one, all four exactly.")),
+    'federated-reconstruct-input': Entry(IMPLEMENT, hidden=(
+        "the real gradients of one example through networks of other sizes (from one input and one hidden unit "
+        "to 200 inputs), half of their hidden units off, in float32 and float64, very small bias gradients, "
+        "compared with the true input and dlcourse's reconstruct_input, and other invalid shapes.")),
+    'federated-explain': Entry(EXPLAIN, hidden=''),
     # 04-advances/04-graph-neural-networks
     'graph-gcn-layer': Entry(IMPLEMENT, hidden=(
         "graphs with one node, with no edge, with isolated nodes and one-way edges, up to 300 nodes and 3,000 "

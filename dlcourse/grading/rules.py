@@ -861,6 +861,24 @@ RULES: dict[str, Rule] = {
              'visible test looks at their form, never at their values; the hidden test asks the lesson\'s '
              'planted_faults, rebuilt in the grader, which fault each run carries')),
     # ========== Chapter 04-advances ==========
+    # 04-advances/03-federated
+    'federated-fedavg': Rule(
+        forbid=('dlcourse.federated:fedavg', 'torch.func:stack_module_state', 'torch.optim.swa_utils:AveragedModel'),
+        allowed=('a loop over the keys, torch.stack (or a running sum), the weights as a tensor normalised by their '
+                 'sum, broadcasting, sum over the clients, torch.round and .to(dtype)'),
+        why=("dlcourse.federated.fedavg (the hidden tests' reference) is the answer in one call; "
+             "torch.func.stack_module_state stacks the clients' parameters and buffers in one call and "
+             "AveragedModel keeps a running average of models")),
+    'federated-predict': Rule(
+        note='no code computes a prediction: reason each one out from the derivation, before running anything.',
+        allowed='literals: True or False',
+        why=('a prediction is a commitment made before the check: the answer cell holds literals only, and the '
+             'visible test looks at their form, never at their values; the hidden test runs the four rounds '
+             'in the grader')),
+    'federated-reconstruct-input': Rule(
+        forbid=('dlcourse.federated:reconstruct_input',),
+        allowed='indexing a row, argmax of |grad_b|, division, or a matrix-vector product and a sum of squares',
+        why=("dlcourse.federated.reconstruct_input (the hidden tests' reference) is the answer in one call")),
     # 04-advances/04-graph-neural-networks
     'graph-gcn-layer': Rule(
         forbid=('torch_geometric.nn:GCNConv', 'torch_geometric.nn.conv.gcn_conv:gcn_norm',

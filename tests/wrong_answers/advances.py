@@ -1,6 +1,122 @@
 """Plausible wrong answers for Chapter 4's exercises (see ``tests/wrong_answers/__init__.py``)."""
 
 WRONG: dict[str, list[tuple[str, str]]] = {
+    # ---------------------------------------------------------------- 03-federated
+    'federated-fedavg': [
+        ("divides the weighted sum by J instead of by the sum of the weights", '''
+def fedavg(states, weights):
+    if len(states) == 0 or len(weights) != len(states):
+        raise ValueError("bad input")
+    if any(w < 0 for w in weights) or sum(weights) == 0:
+        raise ValueError("bad weights")
+    if any(set(s) != set(states[0]) for s in states):
+        raise ValueError("keys differ")
+    out = {}
+    for key, first in states[0].items():
+        if any(s[key].shape != first.shape for s in states):
+            raise ValueError("shapes differ")
+        total = sum(float(w) * s[key].double() for w, s in zip(weights, states)) / len(states)
+        out[key] = total.to(first.dtype) if first.is_floating_point() else total.round().to(first.dtype)
+    return out
+'''),
+        ("casts the integer buffers back with .to(dtype), which truncates 16.67 to 16", '''
+def fedavg(states, weights):
+    if len(states) == 0 or len(weights) != len(states):
+        raise ValueError("bad input")
+    if any(w < 0 for w in weights) or sum(weights) == 0:
+        raise ValueError("bad weights")
+    if any(set(s) != set(states[0]) for s in states):
+        raise ValueError("keys differ")
+    total_w = float(sum(weights))
+    out = {}
+    for key, first in states[0].items():
+        if any(s[key].shape != first.shape for s in states):
+            raise ValueError("shapes differ")
+        mean = sum(float(w) / total_w * s[key].double() for w, s in zip(weights, states))
+        out[key] = mean.to(first.dtype)
+    return out
+'''),
+        ("averages into the first client's tensors in place: the input state dicts change", '''
+def fedavg(states, weights):
+    if len(states) == 0 or len(weights) != len(states):
+        raise ValueError("bad input")
+    if any(w < 0 for w in weights) or sum(weights) == 0:
+        raise ValueError("bad weights")
+    if any(set(s) != set(states[0]) for s in states):
+        raise ValueError("keys differ")
+    total_w = float(sum(weights))
+    out = states[0]
+    for key, first in states[0].items():
+        if any(s[key].shape != first.shape for s in states):
+            raise ValueError("shapes differ")
+        mean = sum(float(w) / total_w * s[key].double() for w, s in zip(weights, states))
+        first.copy_(mean.round() if not first.is_floating_point() else mean)
+    return out
+'''),
+        ("no checks: an empty round, negative or zero weights and mismatched state dicts pass silently", '''
+def fedavg(states, weights):
+    w = torch.tensor([float(v) for v in weights], dtype=torch.float64)
+    w = w / w.sum()
+    out = {}
+    for key, first in states[0].items():
+        stacked = torch.stack([s[key].double().reshape(first.shape) for s in states])
+        mean = (w.view(-1, *[1] * first.dim()) * stacked).sum(0)
+        out[key] = mean.to(first.dtype) if first.is_floating_point() else mean.round().to(first.dtype)
+    return out
+'''),
+    ],
+    'federated-predict': [
+        ("True and False written as strings", '''
+PREDICTIONS = {"sgd_1_step_n_weights": "True", "sgd_1_step_equal_weights": "False", "sgd_2_steps_n_weights": "False",
+               "adam_1_step_n_weights": "False"}
+'''),
+        ("a key missing", '''
+PREDICTIONS = {"sgd_1_step_n_weights": True, "sgd_1_step_equal_weights": False, "sgd_2_steps_n_weights": False}
+'''),
+        ("yes and no written as 1 and 0", '''
+PREDICTIONS = {"sgd_1_step_n_weights": 1, "sgd_1_step_equal_weights": 0, "sgd_2_steps_n_weights": 0,
+               "adam_1_step_n_weights": 0}
+'''),
+    ],
+    'federated-reconstruct-input': [
+        ("divides row 0 by grad_b[0]: nan when the first hidden unit is off", '''
+def reconstruct_input(grad_W, grad_b):
+    if grad_W.dim() != 2 or grad_b.dim() != 1 or grad_W.shape[0] != grad_b.shape[0]:
+        raise ValueError("shapes")
+    if (grad_b == 0).all():
+        raise ValueError("grad_b is all zeros")
+    return grad_W[0] / grad_b[0]
+'''),
+        ("divides every row by its bias gradient and averages: the rows of units that are off give nan", '''
+def reconstruct_input(grad_W, grad_b):
+    if grad_W.dim() != 2 or grad_b.dim() != 1 or grad_W.shape[0] != grad_b.shape[0]:
+        raise ValueError("shapes")
+    if (grad_b == 0).all():
+        raise ValueError("grad_b is all zeros")
+    return (grad_W / grad_b[:, None]).mean(dim=0)
+'''),
+        ("returns (dL/dW)^T g without dividing by ||g||^2: x times an unknown factor", '''
+def reconstruct_input(grad_W, grad_b):
+    if grad_W.dim() != 2 or grad_b.dim() != 1 or grad_W.shape[0] != grad_b.shape[0]:
+        raise ValueError("shapes")
+    if (grad_b == 0).all():
+        raise ValueError("grad_b is all zeros")
+    return grad_W.T @ grad_b
+'''),
+        ("indexes a column of grad_W instead of a row", '''
+def reconstruct_input(grad_W, grad_b):
+    if grad_W.dim() != 2 or grad_b.dim() != 1 or grad_W.shape[0] != grad_b.shape[0]:
+        raise ValueError("shapes")
+    i = grad_b.abs().argmax()
+    if grad_b[i] == 0:
+        raise ValueError("grad_b is all zeros")
+    return grad_W[:, i] / grad_b[i]
+'''),
+        ("no checks: an all-zero bias gradient gives nan and wrong shapes fail with other errors", '''
+def reconstruct_input(grad_W, grad_b):
+    return grad_W.T @ grad_b / (grad_b @ grad_b)
+'''),
+    ],
     # ---------------------------------------------------------------- 04-graph-neural-networks
     'graph-gcn-layer': [
         ("no self-loops: a node ignores its own features", '''
