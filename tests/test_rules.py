@@ -269,6 +269,13 @@ CALLERS = {   # exercise -> an answer that calls what the exercise re-implements
         "    if X.dim() != 2 or y.shape != (X.shape[0],) or w.shape != (X.shape[1],):\n"
         "        raise ValueError('shapes')\n"
         "    return torch.func.grad(lambda w_, b_: ((X @ w_ + b_ - y) ** 2).mean(), argnums=(0, 1))(w, b)",
+    ("04-advances/04-graph-neural-networks", "graph-gcn-layer"):  # PyG's normalisation, the sum written out
+        "import torch\nfrom torch_geometric.nn.conv.gcn_conv import gcn_norm\n"
+        "def gcn_layer(x, edge_index, weight, bias=None):\n"
+        "    ei, w = gcn_norm(edge_index, None, x.shape[0], dtype=x.dtype)\n"
+        "    h = x @ weight.T\n"
+        "    out = torch.zeros(x.shape[0], h.shape[1], dtype=h.dtype).index_add_(0, ei[1], w[:, None] * h[ei[0]])\n"
+        "    return out if bias is None else out + bias",
 }
 
 
