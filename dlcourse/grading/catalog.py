@@ -369,6 +369,7 @@ CATALOG: dict[str, Entry] = {
         "random float64 logits of other shapes (a single position, V = 62, 1-D and 3-D), temperatures from 0.5 to "
         "10, logits of size 60 or more, and the logits of two untrained GPTs, against torch.distributions' KL in "
         "values and gradients.")),
+    'large-explain': Entry(EXPLAIN, hidden=''),
     # ---------------------------------------- end of 04-advances
 }
 
