@@ -36,6 +36,11 @@ enforced in unit tests; exit status 1 when one is missed, so the script can gate
 - "fedavg" (``dlcourse.federated.fedavg`` of 10 state dicts of a 64-256-256-10 MLP with weights n_j) within 2x of
   the plain average, ``torch.stack`` and a weighted sum per key: ours is the same stack and sum plus its checks of
   keys, shapes and dtypes and the normalisation of the weights.
+- "gpt" (``dlcourse.nn.gpt.GPT``: V 62, T 32, D 64, h 4, L 2, batch 32) within 2x of the same model composed from
+  ``nn.Embedding``, ``nn.TransformerEncoderLayer(norm_first=True)`` with a causal mask, ``nn.LayerNorm`` and
+  ``nn.Linear``, as "block": the same unfused attention against torch's fused kernel;
+- "distill" (``dlcourse.nn.distillation_loss`` on (32, 32, 62) logits, tau 2) within 6x of ``F.kl_div`` with
+  ``log_target=True`` on two ``F.log_softmax``, as "reduction".
 On CUDA the ratios are printed without targets (launch overhead dominates at these sizes).
 """
 
@@ -55,7 +60,7 @@ import dlcourse.nn as dnn
 
 TARGETS = {"elementwise": 20.0, "dropout": 3.0, "reduction": 6.0, "layer": 1.5, "step": 1.5, "check": 2.0,
            "norm": 20.0, "vae": 3.0, "clip": 3.0, "block": 2.0, "resblock": 6.0,
-           "graph": 2.0, "fedavg": 2.0}
+           "graph": 2.0, "fedavg": 2.0, "gpt": 2.0, "distill": 6.0}
 Case = tuple[str, str, Callable[[], None], Callable[[], None]]  # (name, kind, ours, built-in)
 
 
@@ -196,6 +201,38 @@ def _graph_convs(device: torch.device, g: torch.Generator) -> tuple[Callable[[],
     ours, ref = dnn.GCNConv(64, 64).to(device), pyg_nn.GCNConv(64, 64).to(device)
     ours.load_state_dict(ref.state_dict())
     return _fwd_bwd(lambda t: ours(t, edge_index), x), _fwd_bwd(lambda t: ref(t, edge_index), x)
+def _gpts(device: torch.device, g: torch.Generator) -> tuple[Callable[[], None], Callable[[], None]]:
+    """dlcourse's GPT against the same model composed from torch.nn modules, with its weights."""
+    from dlcourse.nn.gpt import GPT, GPTConfig
+
+    tokens = torch.randint(0, 62, (32, 32), generator=g).to(device)  # (B, T)
+    ours = GPT(GPTConfig(vocab_size=62, block_size=32, d_model=64, nhead=4, num_layers=2)).to(device)
+    blocks = nn.ModuleList(nn.TransformerEncoderLayer(64, 4, 256, dropout=0.0, activation="gelu", batch_first=True,
+                                                      norm_first=True) for _ in range(2)).to(device)
+    blocks.load_state_dict(ours.layers.state_dict())
+    embed, pos = nn.Embedding(62, 64).to(device), nn.Embedding(32, 64).to(device)
+    norm, head = nn.LayerNorm(64).to(device), nn.Linear(64, 62, bias=False).to(device)
+    for mine, theirs in [(ours.tok_embed, embed), (ours.pos_embed, pos), (ours.norm, norm), (ours.head, head)]:
+        theirs.load_state_dict(mine.state_dict())
+    causal = nn.Transformer.generate_square_subsequent_mask(32, device=device)  # (T, T) -inf above the diagonal
+    positions = torch.arange(32, device=device)
+
+    def composed(t: torch.Tensor) -> torch.Tensor:
+        x = embed(t) + pos(positions)  # (B, T, D)
+        for block in blocks:
+            x = block(x, src_mask=causal, is_causal=True)
+        return head(norm(x))  # (B, T, V)
+
+    def run(model: Callable[[torch.Tensor], torch.Tensor], params: list[torch.Tensor]) -> Callable[[], None]:
+        def step() -> None:
+            for p in params:
+                p.grad = None
+            model(tokens).sum().backward()
+        return step
+
+    theirs_params = [*blocks.parameters(), *embed.parameters(), *pos.parameters(), *norm.parameters(),
+                     *head.parameters()]
+    return run(ours, list(ours.parameters())), run(composed, theirs_params)
 
 
 def cases(device: torch.device) -> list[Case]:
@@ -241,6 +278,13 @@ def cases(device: torch.device) -> list[Case]:
     out.append(("ResidualBlock", "resblock", *_residual_blocks(device, g)))
     out.append(("fedavg", "fedavg", *_fedavg_states(device, g)))
     out.append(("GCNConv", "graph", *_graph_convs(device, g)))
+    out.append(("GPT", "gpt", *_gpts(device, g)))
+    z_student = (2 * torch.randn(32, 32, 62, generator=g)).to(device).requires_grad_()  # (B, T, V)
+    z_teacher = (3 * torch.randn(32, 32, 62, generator=g)).to(device)
+    out.append(("distillation", "distill", _fwd_bwd(lambda z: dnn.distillation_loss(z, z_teacher, 2.0), z_student),
+                _fwd_bwd(lambda z: 4.0 * F.kl_div(F.log_softmax(z.flatten(0, 1) / 2, -1),
+                                                  F.log_softmax(z_teacher.flatten(0, 1) / 2, -1),
+                                                  reduction="batchmean", log_target=True), z_student)))
     if device.type == "cpu":
         from dlcourse.gradcheck import numerical_gradient
 

@@ -384,6 +384,19 @@ CATALOG: dict[str, Entry] = {
     'graph-target': Entry(TRAIN, hidden=(
         "two other graphs drawn with the same parameters and other seeds, each with 5 labelled nodes per class, "
         "scored on the unlabelled nodes with the same 65 % threshold.")),
+    # 04-advances/05-large-models
+    'large-count-parameters': Entry(IMPLEMENT, hidden=(
+        "four other GPTs built in the grader (one block, widths 4 to 48, a vocabulary of 1, four blocks) against "
+        "their summed numel, and the sizes of GPT-2 small and GPT-3 against dlcourse's formula.")),
+    'large-causal-mask': Entry(BUG, hidden=(
+        "lengths from 2 to 64 entry by entry, three other float64 GPTs (one to three blocks, widths 8 to 24) whose "
+        "logits with your mask must equal GPT.forward, and a changed last token that must leave every earlier "
+        "position's logits unchanged.")),
+    'large-distillation-loss': Entry(IMPLEMENT, hidden=(
+        "random float64 logits of other shapes (a single position, V = 62, 1-D and 3-D), temperatures from 0.5 to "
+        "10, logits of size 60 or more, and the logits of two untrained GPTs, against torch.distributions' KL in "
+        "values and gradients.")),
+    'large-explain': Entry(EXPLAIN, hidden=''),
     # ---------------------------------------- end of 04-advances
 }
 

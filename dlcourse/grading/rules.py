@@ -901,5 +901,25 @@ RULES: dict[str, Rule] = {
                  'lesson) and PyTorch Geometric, trained on the labels it is given'),
         why=('regenerating the graph inside the call would hand over the class of every node, the unlabelled '
              'nodes on which the predictions are scored included')),
+    # 04-advances/05-large-models
+    'large-count-parameters': Rule(
+        forbid=('dlcourse.nn.gpt:count_parameters', 'dlcourse.nn.gpt:GPT', 'torch.nn:Module.parameters',
+                'torch.nn:Module.named_parameters', 'torch.nn:Module.state_dict'),
+        allowed='integer arithmetic on V, D, L and T, one term per part of the model',
+        why=("building the GPT and summing numel over its parameters (the tests' reference) counts without the "
+             "formula; dlcourse's count_parameters is the formula")),
+    'large-causal-mask': Rule(
+        forbid=('torch.nn:Transformer.generate_square_subsequent_mask',),
+        allowed='torch.ones with dtype=torch.bool and tril or triu (mind the diagonal), or a comparison of two aranges',
+        why=("nn.Transformer.generate_square_subsequent_mask returns the causal mask (as -inf above the diagonal) in "
+             'one call: choosing the convention and the diagonal is the repair')),
+    'large-distillation-loss': Rule(
+        forbid=('torch.nn.functional:kl_div', 'torch.nn:KLDivLoss', 'torch.nn.functional:cross_entropy',
+                'torch.nn:CrossEntropyLoss', 'torch.distributions:kl_divergence', 'torch.distributions:Categorical',
+                'dlcourse.nn.gpt:distillation_loss'),
+        allowed='torch.log_softmax, exp, subtraction, sum over the last dimension, mean and the factor tau ** 2',
+        why=("F.kl_div (batchmean), F.cross_entropy with soft targets (minus the teacher's entropy), "
+             "kl_divergence of two Categorical distributions (the tests' reference) and dlcourse's distillation_loss "
+             'each give the KL term in one call')),
     # ---------------------------------------- end of 04-advances
 }

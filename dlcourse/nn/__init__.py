@@ -20,6 +20,7 @@ from dlcourse.nn.attention import (
 from dlcourse.nn.conv import AvgPool2d, Conv2d, MaxPool2d, avg_pool2d, conv2d, conv2d_output_shape, im2col, max_pool2d
 from dlcourse.nn.dropout import Dropout, dropout
 from dlcourse.nn.gcn import GCNConv
+from dlcourse.nn.gpt import GPT, GPTConfig, distillation_loss
 from dlcourse.nn.gan import Discriminator, Generator, discriminator_loss, generator_loss
 from dlcourse.nn.init import kaiming_normal_, kaiming_uniform_, xavier_normal_, xavier_uniform_
 from dlcourse.nn.linear import MLP, Linear
@@ -50,6 +51,8 @@ __all__ = [
     "Dropout",
     "GCNConv",
     "Generator",
+    "GPT",
+    "GPTConfig",
     "LayerNorm",
     "Linear",
     "MaxPool2d",
@@ -66,6 +69,7 @@ __all__ = [
     "conv2d",
     "conv2d_output_shape",
     "discriminator_loss",
+    "distillation_loss",
     "dropout",
     "elbo_loss",
     "gaussian_kl",
