@@ -370,3 +370,19 @@ def test_attention_on_cuda_matches_builtins():
     for a, b in zip(mha_ours(x, x, x, key_padding_mask=pad), mha_ref(x, x, x, key_padding_mask=pad)):
         torch.testing.assert_close(a, b)
     assert sinusoidal_positional_encoding(4, 6, device=x.device).device == x.device
+
+
+def test_multi_head_attention_runs_under_autocast_with_its_own_masks():
+    # under torch.autocast the projections are bfloat16 while the input is float32: the causal and padding masks
+    # must take the projections' dtype (they were built in the input's and refused)
+    from dlcourse.nn import MultiHeadAttention
+
+    torch.manual_seed(0)
+    mha = MultiHeadAttention(16, 4, batch_first=True)
+    x = torch.randn(2, 5, 16)
+    pad = torch.tensor([[False] * 5, [False, False, False, True, True]])
+    exact, _ = mha(x, x, x, key_padding_mask=pad, is_causal=True)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        low, weights = mha(x, x, x, key_padding_mask=pad, is_causal=True)
+    torch.testing.assert_close(low.float(), exact, atol=0.05, rtol=0.05)
+    assert torch.all(weights[:, 0, 1:] == 0)  # the first query still sees only the first key

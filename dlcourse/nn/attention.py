@@ -198,7 +198,8 @@ class MultiHeadAttention(nn.Module):
         q = F.linear(query, W_q, b_q).view(B, T, h, Dk).transpose(1, 2)  # (B, T, D) -> (B, T, h, Dk) -> (B, h, T, Dk)
         k = F.linear(key, W_k, b_k).view(B, S, h, Dk).transpose(1, 2)  # (B, S, D) -> (B, S, h, Dk) -> (B, h, S, Dk)
         v = F.linear(value, W_v, b_v).view(B, S, h, Dk).transpose(1, 2)  # (B, S, D) -> (B, S, h, Dk) -> (B, h, S, Dk)
-        mask = self._merged_mask(attn_mask, key_padding_mask, is_causal, B, T, S, query.dtype, query.device)
+        # the dtype of the projections, not of the input: under torch.autocast they are bfloat16 (or float16)
+        mask = self._merged_mask(attn_mask, key_padding_mask, is_causal, B, T, S, q.dtype, query.device)
         weights = attention_weights(q, k, attn_mask=mask)  # (B, h, T, S)
         heads = weights @ v  # (B, h, T, S) @ (B, h, S, Dk) -> (B, h, T, Dk)
         heads = heads.transpose(1, 2).reshape(B, T, D)  # (B, h, T, Dk) -> (B, T, h, Dk) -> (B, T, D): concatenate
