@@ -365,6 +365,7 @@ CATALOG: dict[str, Entry] = {
     'self-predict': Entry(PREDICT, hidden=(
         "each of the four predictions against the truth, computed in the grader with dlcourse's nt_xent_loss on the "
         "four pairs of the prompt: each within 0.01.")),
+    'self-explain': Entry(EXPLAIN, hidden=''),
     # ---------------------------------------- end of 04-advances
 }
 
