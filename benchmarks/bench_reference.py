@@ -33,6 +33,9 @@ enforced in unit tests; exit status 1 when one is missed, so the script can gate
 - "clip" (``dlcourse.optim_clip.clip_grad_norm_`` on the gradients of a 1024-512-512-10 MLP) within 3x of
   ``torch.nn.utils.clip_grad_norm_``: one norm and one in-place product per tensor in a Python loop, where the
   built-in runs PyTorch's multi-tensor (foreach) kernels.
+- "ntxent" (``dlcourse.nn.nt_xent_loss``: N = 256 pairs, D = 128, temperature 0.5) within 3x of the same loss as
+  ``F.cross_entropy`` on the masked similarity matrix of ``F.normalize``'d views (there is no torch built-in for
+  NT-Xent): the matrix product is shared, ours runs the log-softmax of dlcourse.nn.cross_entropy as separate kernels.
 - "fedavg" (``dlcourse.federated.fedavg`` of 10 state dicts of a 64-256-256-10 MLP with weights n_j) within 2x of
   the plain average, ``torch.stack`` and a weighted sum per key: ours is the same stack and sum plus its checks of
   keys, shapes and dtypes and the normalisation of the weights.
@@ -60,7 +63,7 @@ import dlcourse.nn as dnn
 
 TARGETS = {"elementwise": 20.0, "dropout": 3.0, "reduction": 6.0, "layer": 1.5, "step": 1.5, "check": 2.0,
            "norm": 20.0, "vae": 3.0, "clip": 3.0, "block": 2.0, "resblock": 6.0,
-           "graph": 2.0, "fedavg": 2.0, "gpt": 2.0, "distill": 6.0}
+           "ntxent": 3.0, "graph": 2.0, "fedavg": 2.0, "gpt": 2.0, "distill": 6.0}
 Case = tuple[str, str, Callable[[], None], Callable[[], None]]  # (name, kind, ours, built-in)
 
 
@@ -175,6 +178,20 @@ def _residual_blocks(device: torch.device, g: torch.Generator) -> tuple[Callable
     return _fwd_bwd(ours, x), _fwd_bwd(composed, x)
 
 
+def _nt_xent(device: torch.device, g: torch.Generator) -> tuple[Callable[[], None], Callable[[], None]]:
+    """NT-Xent of 256 pairs of 128-d views: dlcourse's against ``F.cross_entropy`` on the masked similarities."""
+    z1 = torch.randn(256, 128, generator=g).to(device).requires_grad_()  # (N, D)
+    z2 = torch.randn(256, 128, generator=g).to(device).requires_grad_()  # (N, D)
+    n = len(z1)
+    self_pair = torch.eye(2 * n, dtype=torch.bool, device=device)  # (2N, 2N)
+    positive = torch.cat([torch.arange(n, 2 * n), torch.arange(n)]).to(device)  # (2N,)
+
+    def masked_cross_entropy(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        u = F.normalize(torch.cat([a, b]), dim=1)  # (2N, D)
+        logits = (u @ u.T / 0.5).masked_fill(self_pair, float("-inf"))  # (2N, D) @ (D, 2N) -> (2N, 2N)
+        return F.cross_entropy(logits, positive)
+
+    return _fwd_bwd(dnn.nt_xent_loss, z1, z2), _fwd_bwd(masked_cross_entropy, z1, z2)
 def _fedavg_states(device: torch.device, g: torch.Generator) -> tuple[Callable[[], None], Callable[[], None]]:
     """The server's average of 10 clients' state dicts (an MLP 64-256-256-10): dlcourse's fedavg vs stack-and-sum."""
     from dlcourse.federated import fedavg
@@ -276,6 +293,7 @@ def cases(device: torch.device) -> list[Case]:
                 lambda: torch.nn.utils.clip_grad_norm_(seq.parameters(), 1.0) and None))
     out.append(("DecoderLayer", "block", *_decoder_layers(device, g)))
     out.append(("ResidualBlock", "resblock", *_residual_blocks(device, g)))
+    out.append(("nt_xent_loss", "ntxent", *_nt_xent(device, g)))
     out.append(("fedavg", "fedavg", *_fedavg_states(device, g)))
     out.append(("GCNConv", "graph", *_graph_convs(device, g)))
     out.append(("GPT", "gpt", *_gpts(device, g)))

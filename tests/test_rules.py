@@ -269,6 +269,9 @@ CALLERS = {   # exercise -> an answer that calls what the exercise re-implements
         "    if X.dim() != 2 or y.shape != (X.shape[0],) or w.shape != (X.shape[1],):\n"
         "        raise ValueError('shapes')\n"
         "    return torch.func.grad(lambda w_, b_: ((X @ w_ + b_ - y) ** 2).mean(), argnums=(0, 1))(w, b)",
+    ("04-advances/01-self-supervised", "self-nt-xent"):
+        "from dlcourse.nn import nt_xent_loss\ndef nt_xent(z1, z2, temperature=0.5):\n"
+        "    return nt_xent_loss(z1, z2, temperature)",
     ("04-advances/04-graph-neural-networks", "graph-gcn-layer"):  # PyG's normalisation, the sum written out
         "import torch\nfrom torch_geometric.nn.conv.gcn_conv import gcn_norm\n"
         "def gcn_layer(x, edge_index, weight, bias=None):\n"

@@ -357,6 +357,15 @@ CATALOG: dict[str, Entry] = {
         "the five runs carries, all five exactly.")),
     # ---------------------------------------- end of 03-training
     # ========== Chapter 04-advances ==========
+    # 04-advances/01-self-supervised
+    'self-nt-xent': Entry(IMPLEMENT, hidden=(
+        "other sizes (a single example, one feature, 64 examples) in float64 and float32, temperatures from 0.05 to "
+        "5, rows whose lengths span six orders of magnitude, compared with dlcourse's nt_xent_loss in the value and "
+        "the gradients for z1 and z2, and four more bad shapes or temperatures that must raise ValueError.")),
+    'self-predict': Entry(PREDICT, hidden=(
+        "each of the four predictions against the truth, computed in the grader with dlcourse's nt_xent_loss on the "
+        "four pairs of the prompt: each within 0.01.")),
+    'self-explain': Entry(EXPLAIN, hidden=''),
     # 04-advances/03-federated
     'federated-fedavg': Entry(IMPLEMENT, hidden=(
         "the state dicts of 1, 2 and 7 small convolutional networks with batch normalization in float32 and "

@@ -861,6 +861,20 @@ RULES: dict[str, Rule] = {
              'visible test looks at their form, never at their values; the hidden test asks the lesson\'s '
              'planted_faults, rebuilt in the grader, which fault each run carries')),
     # ========== Chapter 04-advances ==========
+    # 04-advances/01-self-supervised
+    'self-nt-xent': Rule(
+        forbid=('dlcourse.nn.contrastive:nt_xent_loss',),
+        allowed=('torch.cat, the norm of each row (or F.normalize), a matrix product, torch.eye as a mask with '
+                 'masked_fill, torch.arange for the positives, and F.cross_entropy or torch.logsumexp for the last step'),
+        why=('dlcourse.nn.nt_xent_loss (the tests\' reference) is the answer; torch has no NT-Xent. F.cross_entropy and '
+             'logsumexp stay allowed: the exercise is the 2N x 2N similarity matrix, its masked diagonal and the '
+             'positives\' indices, and the cross-entropy of the masked rows is Chapter 1\'s loss')),
+    'self-predict': Rule(
+        note='no code computes a prediction: work each out by reasoning, before running anything.',
+        allowed='literals: numbers',
+        why=('a prediction is a commitment made before the check: the answer cell holds literals only, and the '
+             'visible test looks at their form, never at their values; the hidden test computes the four losses '
+             "with dlcourse's nt_xent_loss in the grader")),
     # 04-advances/03-federated
     'federated-fedavg': Rule(
         forbid=('dlcourse.federated:fedavg', 'torch.func:stack_module_state', 'torch.optim.swa_utils:AveragedModel'),
