@@ -385,6 +385,9 @@ CATALOG: dict[str, Entry] = {
         "edges in float64 and float32, with and without a bias, compared with PyTorch Geometric's GCNConv in "
         "values and in the gradients for x, the weight and the bias; and a graph of 20,000 nodes, too large for "
         "a dense adjacency matrix in the grader's memory.")),
+    'graph-gcn-backward': Entry(GRADIENT, hidden=(
+        "graphs with one node, with no edge, and directed random graphs up to 250 nodes and 2,000 edges, in float64 "
+        "and float32, compared with autograd through PyTorch Geometric's GCNConv for all three gradients.")),
     'graph-predict': Entry(PREDICT, hidden=(
         "each prediction against the truth computed in the grader: the edge weight from gcn_norm within 0.006, "
         "the two-hop neighbourhood of node 0 exactly, and the limit of a hundred propagation steps, found by "

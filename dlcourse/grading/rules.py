@@ -904,6 +904,12 @@ RULES: dict[str, Rule] = {
         why=("PyTorch Geometric's GCNConv (the tests' reference) and dlcourse's GCNConv are the layer in one call; "
              'gcn_norm hands over the normalised edge weights, add_self_loops / degree two of its three steps, '
              "SimpleConv / dlcourse's propagate the weighted sum into the targets")),
+    'graph-gcn-backward': Rule(
+        autograd=True,
+        allowed=('the ingredients of the forward pass (self-loops, degrees, index_add_ along the edges, '
+                 'index_select), matrix products, transposes and sums'),
+        why=('the derivative is the exercise: autograd through any GCN layer (PyG, dlcourse or the student\'s own '
+             'gcn_layer) returns the three gradients without the derivation')),
     'graph-predict': Rule(
         note='no code computes the answers: predict each from the figure and the formulas, before running anything.',
         allowed='literals: a number, a set of node numbers and one of the four offered strings',

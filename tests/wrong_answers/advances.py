@@ -242,6 +242,43 @@ def gcn_layer(x, edge_index, weight, bias=None):
     return out if bias is None else out + bias
 '''),
     ],
+    'graph-gcn-backward': [
+        ("the gradient sent forward along the edges (S G instead of S^T G): right only on undirected graphs", '''
+def gcn_backward(x, edge_index, weight, grad_out):
+    n = x.shape[0]
+    loops = torch.arange(n)
+    src, dst = torch.cat([edge_index[0], loops]), torch.cat([edge_index[1], loops])
+    degree = torch.zeros(n, dtype=x.dtype).index_add_(0, dst, torch.ones(len(dst), dtype=x.dtype))
+    w = degree.rsqrt()[src] * degree.rsqrt()[dst]
+    sx = torch.zeros_like(x).index_add_(0, dst, w[:, None] * x[src])
+    sg = torch.zeros_like(grad_out).index_add_(0, dst, w[:, None] * grad_out[src])
+    return sg @ weight, grad_out.T @ sx, grad_out.sum(0)
+'''),
+        ("the weight's gradient transposed, (S X)^T G", '''
+def gcn_backward(x, edge_index, weight, grad_out):
+    n = x.shape[0]
+    loops = torch.arange(n)
+    src, dst = torch.cat([edge_index[0], loops]), torch.cat([edge_index[1], loops])
+    degree = torch.zeros(n, dtype=x.dtype).index_add_(0, dst, torch.ones(len(dst), dtype=x.dtype))
+    w = degree.rsqrt()[src] * degree.rsqrt()[dst]
+    sx = torch.zeros_like(x).index_add_(0, dst, w[:, None] * x[src])
+    stg = torch.zeros_like(grad_out).index_add_(0, src, w[:, None] * grad_out[dst])
+    return stg @ weight, sx.T @ grad_out, grad_out.sum(0)
+'''),
+        ("no self-loops in the backward pass", '''
+def gcn_backward(x, edge_index, weight, grad_out):
+    n = x.shape[0]
+    loops = torch.arange(n)
+    src, dst = torch.cat([edge_index[0], loops]), torch.cat([edge_index[1], loops])
+    degree = torch.zeros(n, dtype=x.dtype).index_add_(0, dst, torch.ones(len(dst), dtype=x.dtype))
+    w = degree.rsqrt()[src] * degree.rsqrt()[dst]
+    sx = torch.zeros_like(x).index_add_(0, dst, w[:, None] * x[src])
+    e_src, e_dst = edge_index
+    w_e = degree.rsqrt()[e_src] * degree.rsqrt()[e_dst]
+    stg = torch.zeros_like(grad_out).index_add_(0, e_src, w_e[:, None] * grad_out[e_dst])
+    return stg @ weight, grad_out.T @ sx, grad_out.sum(0)
+'''),
+    ],
     'graph-predict': [
         ("the weight as a fraction in words", '''
 PREDICTION = {"weight": "1/sqrt(6)", "reach": {0, 1, 2}, "limit": "proportional to sqrt degree"}
