@@ -100,3 +100,12 @@ def test_bad_arguments():
     # PyTorch refuses the same overlap, later and with another message
     with pytest.raises(ValueError, match="more than one parameter group"):
         torch.optim.SGD([{"params": list(net.parameters())}, {"params": list(net[3].parameters())}], lr=0.1)
+
+
+def test_freeze_sets_what_torch_requires_grad_sets():
+    """freeze is nn.Module.requires_grad_ written out: the same flags on every parameter, both ways."""
+    for frozen in (True, False):
+        ours, ref = _net(), _net()
+        freeze(ours[:3], frozen=frozen)
+        ref[:3].requires_grad_(not frozen)
+        assert [p.requires_grad for p in ours.parameters()] == [p.requires_grad for p in ref.parameters()]
