@@ -409,6 +409,16 @@ CATALOG: dict[str, Entry] = {
         "10, logits of size 60 or more, and the logits of two untrained GPTs, against torch.distributions' KL in "
         "values and gradients.")),
     'large-explain': Entry(EXPLAIN, hidden=''),
+    # 04-advances/02-transfer
+    'transfer-param-groups': Entry(IMPLEMENT, hidden=(
+        "an MLP and a CNN split at other layers, with backbones frozen by an earlier call, SGD with momentum, AdamW "
+        "with weight decay and Adam at other rates (equal rates and a frozen backbone among them) in float32 and "
+        "float64, four steps compared with one optimizer per part, other invalid rates, and a head layer that "
+        "also sits in the backbone.")),
+    'transfer-predict': Entry(PREDICT, hidden=(
+        "each prediction against the truth, computed by pre-training the lesson's backbone again and scoring "
+        "scratch, feature extraction and both fine-tunings with one and with all labels per class in the "
+        "grader: all three exactly.")),
     # ---------------------------------------- end of 04-advances
 }
 

@@ -941,5 +941,17 @@ RULES: dict[str, Rule] = {
         why=("F.kl_div (batchmean), F.cross_entropy with soft targets (minus the teacher's entropy), "
              "kl_divergence of two Categorical distributions (the tests' reference) and dlcourse's distillation_loss "
              'each give the KL term in one call')),
+    # 04-advances/02-transfer
+    'transfer-param-groups': Rule(
+        forbid=('dlcourse.transfer:param_groups', 'dlcourse.transfer:freeze'),
+        allowed="module.parameters(), list(), id() of each parameter, p.requires_grad_(...) and dicts",
+        why=("dlcourse.transfer.param_groups is the answer in one call and dlcourse.transfer.freeze sets "
+             "requires_grad on a whole module; PyTorch has no built-in that builds the groups")),
+    'transfer-predict': Rule(
+        note='no code computes a prediction: work each out by reasoning, before running anything.',
+        allowed='literals: True or False',
+        why=('a prediction is a commitment made before the check: the answer cell holds literals only, and the '
+             "visible test looks at their form, never at their values; the hidden test reruns the lesson's "
+             'pretrain and score in the grader')),
     # ---------------------------------------- end of 04-advances
 }
