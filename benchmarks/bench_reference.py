@@ -152,6 +152,8 @@ def _vae_losses(device: torch.device, g: torch.Generator) -> tuple[Callable[[], 
         return run
 
     return clear(ours), clear(builtin)
+
+
 def _decoder_layers(device: torch.device, g: torch.Generator) -> tuple[Callable[[], None], Callable[[], None]]:
     """Forward and backward through one decoder layer (causal self-attention, cross-attention, FFN), both ways."""
     tgt = torch.randn(32, 32, 128, generator=g).to(device).requires_grad_()     # (B, T, D)
@@ -162,6 +164,8 @@ def _decoder_layers(device: torch.device, g: torch.Generator) -> tuple[Callable[
     ours.load_state_dict(ref.state_dict())
     return (_fwd_bwd(lambda t, m: ours(t, m, tgt_is_causal=True), tgt, memory),
             _fwd_bwd(lambda t, m: ref(t, m, tgt_mask=causal, tgt_is_causal=True), tgt, memory))
+
+
 def _residual_blocks(device: torch.device, g: torch.Generator) -> tuple[Callable[[], None], Callable[[], None]]:
     """dlcourse's ResidualBlock against the same block composed from torch.nn layers, with its weights."""
     x = torch.randn(64, 16, 8, 8, generator=g).to(device).requires_grad_()  # (B, C, H, W)
@@ -192,6 +196,8 @@ def _nt_xent(device: torch.device, g: torch.Generator) -> tuple[Callable[[], Non
         return F.cross_entropy(logits, positive)
 
     return _fwd_bwd(dnn.nt_xent_loss, z1, z2), _fwd_bwd(masked_cross_entropy, z1, z2)
+
+
 def _fedavg_states(device: torch.device, g: torch.Generator) -> tuple[Callable[[], None], Callable[[], None]]:
     """The server's average of 10 clients' state dicts (an MLP 64-256-256-10): dlcourse's fedavg vs stack-and-sum."""
     from dlcourse.federated import fedavg
@@ -209,6 +215,8 @@ def _fedavg_states(device: torch.device, g: torch.Generator) -> tuple[Callable[[
          for key in states[0]}
 
     return lambda: fedavg(states, n_j) and None, plain
+
+
 def _graph_convs(device: torch.device, g: torch.Generator) -> tuple[Callable[[], None], Callable[[], None]]:
     """dlcourse's GCNConv against PyTorch Geometric's, with the same weights, on a random graph."""
     import torch_geometric.nn as pyg_nn
@@ -218,6 +226,8 @@ def _graph_convs(device: torch.device, g: torch.Generator) -> tuple[Callable[[],
     ours, ref = dnn.GCNConv(64, 64).to(device), pyg_nn.GCNConv(64, 64).to(device)
     ours.load_state_dict(ref.state_dict())
     return _fwd_bwd(lambda t: ours(t, edge_index), x), _fwd_bwd(lambda t: ref(t, edge_index), x)
+
+
 def _gpts(device: torch.device, g: torch.Generator) -> tuple[Callable[[], None], Callable[[], None]]:
     """dlcourse's GPT against the same model composed from torch.nn modules, with its weights."""
     from dlcourse.nn.gpt import GPT, GPTConfig
