@@ -38,9 +38,7 @@ def freeze(module: nn.Module, frozen: bool = True) -> nn.Module:
     >>> trainable_parameters(freeze(layer, frozen=False))
     8
     """
-    for p in module.parameters():
-        p.requires_grad_(not frozen)
-    return module
+    return module.requires_grad_(not frozen)  # nn.Module's own: every parameter's flag, the module returned
 
 
 def trainable_parameters(module: nn.Module) -> int:
