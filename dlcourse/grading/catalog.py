@@ -420,6 +420,8 @@ CATALOG: dict[str, Entry] = {
         "scratch, feature extraction and both fine-tunings with one and with all labels per class in the "
         "grader: all three exactly.")),
     # ---------------------------------------- end of 04-advances
+    # ========== Chapter 05-applications ==========
+    # ---------------------------------------- end of 05-applications
 }
 
 

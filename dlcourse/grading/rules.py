@@ -954,4 +954,6 @@ RULES: dict[str, Rule] = {
              "visible test looks at their form, never at their values; the hidden test reruns the lesson's "
              'pretrain and score in the grader')),
     # ---------------------------------------- end of 04-advances
+    # ========== Chapter 05-applications ==========
+    # ---------------------------------------- end of 05-applications
 }
