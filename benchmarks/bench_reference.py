@@ -63,7 +63,8 @@ import dlcourse.nn as dnn
 
 TARGETS = {"elementwise": 20.0, "dropout": 3.0, "reduction": 6.0, "layer": 1.5, "step": 1.5, "check": 2.0,
            "norm": 20.0, "vae": 3.0, "clip": 3.0, "block": 2.0, "resblock": 6.0,
-           "ntxent": 3.0, "graph": 2.0, "fedavg": 2.0, "gpt": 2.0, "distill": 6.0}
+           "ntxent": 3.0, "graph": 2.0, "fedavg": 2.0, "gpt": 2.0, "distill": 6.0,
+           "bleu": 2.0}
 Case = tuple[str, str, Callable[[], None], Callable[[], None]]  # (name, kind, ours, built-in)
 
 
@@ -262,6 +263,29 @@ def _gpts(device: torch.device, g: torch.Generator) -> tuple[Callable[[], None],
     return run(ours, list(ours.parameters())), run(composed, theirs_params)
 
 
+def _bleus(g: torch.Generator) -> tuple[Callable[[], None], Callable[[], None]]:
+    """Corpus BLEU-4 of 200 random candidates with two references each: dlcourse's bleu vs torchmetrics' BLEUScore."""
+    from torchmetrics.text import BLEUScore
+
+    from dlcourse.text import bleu
+
+    def sentence() -> list[str]:
+        n = int(torch.randint(8, 25, (1,), generator=g))
+        return [f"w{i}" for i in torch.randint(0, 30, (n,), generator=g).tolist()]
+
+    cands = [sentence() for _ in range(200)]
+    refs = [[c[: len(c) // 2] + sentence(), sentence()] for c in cands]  # share some n-grams
+    cand_text, ref_text = [" ".join(c) for c in cands], [[" ".join(r) for r in rs] for rs in refs]
+    metric = BLEUScore(n_gram=4)
+
+    def theirs() -> None:
+        metric.reset()
+        metric.update(cand_text, ref_text)  # update + compute: forward() would compute twice
+        metric.compute()
+
+    return lambda: bleu(cands, refs) and None, theirs
+
+
 def cases(device: torch.device) -> list[Case]:
     g = torch.Generator(device="cpu").manual_seed(0)
     x = torch.randn(256, 1024, generator=g).to(device).requires_grad_()
@@ -324,6 +348,7 @@ def cases(device: torch.device) -> list[Case]:
 
         out.append(("numerical_grad", "check", lambda: numerical_gradient(loss, W),
                     lambda: torch.autograd.gradcheck(loss, (W.clone().requires_grad_(),))))
+        out.append(("bleu", "bleu", *_bleus(g)))
     return out
 
 

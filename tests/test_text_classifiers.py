@@ -8,7 +8,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from dlcourse.data.toylang import (REVIEW_KINDS, WordVocab, dialogues, is_review, pad_batch, review, reviews,
+from dlcourse.data.toylang import (POSITIVE, REVIEW_KINDS, WordVocab, dialogues, is_review, pad_batch, review, reviews,
                                    translation_pairs)
 from dlcourse.text.classifiers import BagOfEmbeddings, TransformerClassifier
 
@@ -43,8 +43,12 @@ def test_reviews_follow_the_grammar_and_are_balanced():
     # the contrast kind: the two labels use the same words in another order
     rng = random.Random(0)
     pos = review(rng, "contrast", 1, subject="the plot")
-    assert pos[-4] in ("good", "great", "fine", "nice", "superb") and pos[-3:-1] == [",", "not"]
+    assert pos[-4] in POSITIVE and pos[-3:-1] == [",", "not"]
     assert reviews(50, seed=3)[0] == reviews(50, seed=3)[0] != reviews(50, seed=4)[0]
+    test = reviews(300, seed=2, exclude=sentences)[0]
+    assert not {tuple(s) for s in test} & {tuple(s) for s in sentences}
+    with pytest.raises(ValueError, match="outside `exclude`"):
+        reviews(1000, seed=0, exclude=reviews(20000, seed=1)[0])
     with pytest.raises(ValueError, match="kind"):
         review(rng, "sarcastic", 1)
 
