@@ -46,7 +46,8 @@ def review(rng: random.Random, kind: str, label: int, subject: str | None = None
         raise ValueError(f"kind must be one of {REVIEW_KINDS} and label 0 or 1, got {kind!r} and {label!r}")
     good, bad = rng.choice(POSITIVE), rng.choice(NEGATIVE)
     said, other = (good, bad) if label == 1 else (bad, good)  # the adjective whose polarity is the label
-    words = (subject or rng.choice(SUBJECTS)).split() + ["was"] + ([rng.choice(INTENSIFIERS)] if rng.random() < 0.5 else [])
+    intensifier = [rng.choice(INTENSIFIERS)] if rng.random() < 0.5 else []
+    words = (subject or rng.choice(SUBJECTS)).split() + ["was"] + intensifier
     if kind == "plain":
         return words + [said]
     if kind == "negated":
