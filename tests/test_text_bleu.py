@@ -7,7 +7,7 @@ import pytest
 import torch
 from torchmetrics.text import BLEUScore
 
-from dlcourse.text.bleu import bleu, brevity_penalty, clipped_counts, ngrams
+from dlcourse.text.bleu_score import bleu, brevity_penalty, clipped_counts, ngrams
 
 
 def torchmetrics_bleu(candidates, references, max_n=4):

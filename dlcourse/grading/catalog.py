@@ -421,6 +421,15 @@ CATALOG: dict[str, Entry] = {
         "grader: all three exactly.")),
     # ---------------------------------------- end of 04-advances
     # ========== Chapter 05-applications ==========
+    # 05-applications/02-language
+    'language-bleu': Entry(IMPLEMENT, hidden=(
+        "16 random corpora of 1 to 30 candidates over vocabularies of 3 to 12 words, with one to three references "
+        "each and max_n from 1 to 4, candidates without any match or too short for an n-gram, and the notebook's "
+        "greedy translations, against torchmetrics' BLEUScore.")),
+    'language-predict': Entry(PREDICT, hidden=(
+        "each prediction against the truth computed in the grader: the three scores with dlcourse's bleu within "
+        "0.01, and the two orders of a contrast review through a freshly initialised BagOfEmbeddings.")),
+    'language-explain': Entry(EXPLAIN, hidden=''),
     # ---------------------------------------- end of 05-applications
 }
 

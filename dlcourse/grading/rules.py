@@ -955,5 +955,21 @@ RULES: dict[str, Rule] = {
              'pretrain and score in the grader')),
     # ---------------------------------------- end of 04-advances
     # ========== Chapter 05-applications ==========
+    # 05-applications/02-language
+    'language-bleu': Rule(
+        forbid=('dlcourse.text.bleu_score:bleu', 'dlcourse.text.bleu_score:clipped_counts',
+                'dlcourse.text.bleu_score:brevity_penalty', 'dlcourse.text.bleu_score:ngrams',
+                'torchmetrics.text:BLEUScore', 'torchmetrics.text:SacreBLEUScore',
+                'torchmetrics.functional.text:bleu_score', 'torchmetrics.functional.text:sacre_bleu_score'),
+        allowed=('collections.Counter (its & and | keep the smaller and the larger count), slices of the token '
+                 'lists, math.log and math.exp'),
+        why=("torchmetrics' BLEUScore / bleu_score (the tests' reference) and dlcourse's bleu are the score in one "
+             "call; clipped_counts and brevity_penalty are its two halves, ngrams the counting")),
+    'language-predict': Rule(
+        note='no code computes a prediction: work each out from the definitions, before running anything.',
+        allowed='literals: three numbers and True or False',
+        why=('a prediction is a commitment made before the check: the answer cell holds literals only, the visible '
+             "test checks their form, and the hidden test computes the truth with dlcourse's bleu and a "
+             'BagOfEmbeddings')),
     # ---------------------------------------- end of 05-applications
 }
