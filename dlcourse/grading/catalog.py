@@ -422,6 +422,9 @@ CATALOG: dict[str, Entry] = {
     # ---------------------------------------- end of 04-advances
     # ========== Chapter 05-applications ==========
     # 05-applications/02-language
+    'language-beam': Entry(BUG, hidden=(
+        "ten random tables of 4 to 7 tokens that never generate BOS, beams of 1, 2, 3 and 400 (exhaustive), "
+        "alpha 0, 0.6 and 1 and max_len from 1 to 6, against dlcourse's beam_search: tokens and score.")),
     'language-bleu': Entry(IMPLEMENT, hidden=(
         "16 random corpora of 1 to 30 candidates over vocabularies of 3 to 12 words, with one to three references "
         "each and max_n from 1 to 4, candidates without any match or too short for an n-gram, and the notebook's "

@@ -956,6 +956,11 @@ RULES: dict[str, Rule] = {
     # ---------------------------------------- end of 04-advances
     # ========== Chapter 05-applications ==========
     # 05-applications/02-language
+    'language-beam': Rule(
+        forbid=('dlcourse.text.decoding:beam_search',),
+        allowed=("the first attempt's ingredients: topk over the flattened scores, integer division and remainder "
+                 'for the prefix and the token, torch.cat, a boolean mask of the finished extensions, lists'),
+        why="dlcourse.text.beam_search (the tests' reference) is the repaired search in one call"),
     'language-bleu': Rule(
         forbid=('dlcourse.text.bleu_score:bleu', 'dlcourse.text.bleu_score:clipped_counts',
                 'dlcourse.text.bleu_score:brevity_penalty', 'dlcourse.text.bleu_score:ngrams',

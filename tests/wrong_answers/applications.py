@@ -2,6 +2,95 @@
 
 WRONG: dict[str, list[tuple[str, str]]] = {
     # ---------------------------------------------------------------- 02-language
+    'language-beam': [
+        ('the first attempt: finished hypotheses stay in the beam and are extended past EOS', '''
+def beam_search(log_probs, bos, eos, beam_size, max_len, alpha=0.0):
+    prefixes = torch.full((1, 1), bos)
+    log_p = torch.zeros(1, dtype=torch.float64)
+    finished = []
+    for t in range(1, max_len + 1):
+        scores = log_p[:, None] + log_probs[prefixes[:, -1]]
+        V = scores.shape[1]
+        best = scores.flatten().topk(min(beam_size, scores.numel()))
+        rows, tokens = best.indices // V, best.indices % V
+        prefixes, log_p = torch.cat([prefixes[rows], tokens[:, None]], dim=1), best.values
+        for seq, score in zip(prefixes.tolist(), log_p.tolist()):
+            if seq[-1] == eos:
+                finished.append((score / t**alpha, seq[1:]))
+    for seq, score in zip(prefixes.tolist(), log_p.tolist()):
+        if seq[-1] != eos:
+            finished.append((score / max_len**alpha, seq[1:]))
+    score, tokens = max(finished, key=lambda item: item[0])
+    return tokens, float(score)
+'''),
+        ('divides by the length n instead of n ** alpha', '''
+def beam_search(log_probs, bos, eos, beam_size, max_len, alpha=0.0):
+    prefixes = torch.full((1, 1), bos)
+    log_p = torch.zeros(1, dtype=torch.float64)
+    finished = []
+    for t in range(1, max_len + 1):
+        scores = log_p[:, None] + log_probs[prefixes[:, -1]]
+        V = scores.shape[1]
+        best = scores.flatten().topk(min(beam_size, scores.numel()))
+        rows, tokens = best.indices // V, best.indices % V
+        extended = torch.cat([prefixes[rows], tokens[:, None]], dim=1)
+        done = tokens == eos
+        for seq, score in zip(extended[done].tolist(), best.values[done].tolist()):
+            finished.append((score / t, seq[1:]))
+        prefixes, log_p = extended[~done], best.values[~done]
+        if len(prefixes) == 0:
+            break
+    for seq, score in zip(prefixes.tolist(), log_p.tolist()):
+        if len(seq) == max_len + 1:
+            finished.append((score / max_len, seq[1:]))
+    score, tokens = max(finished, key=lambda item: item[0])
+    return tokens, float(score)
+'''),
+        ('counts BOS in the length: (n + 1) ** alpha', '''
+def beam_search(log_probs, bos, eos, beam_size, max_len, alpha=0.0):
+    prefixes = torch.full((1, 1), bos)
+    log_p = torch.zeros(1, dtype=torch.float64)
+    finished = []
+    for t in range(1, max_len + 1):
+        scores = log_p[:, None] + log_probs[prefixes[:, -1]]
+        V = scores.shape[1]
+        best = scores.flatten().topk(min(beam_size, scores.numel()))
+        rows, tokens = best.indices // V, best.indices % V
+        extended = torch.cat([prefixes[rows], tokens[:, None]], dim=1)
+        done = tokens == eos
+        for seq, score in zip(extended[done].tolist(), best.values[done].tolist()):
+            finished.append((score / (t + 1)**alpha, seq[1:]))
+        prefixes, log_p = extended[~done], best.values[~done]
+        if len(prefixes) == 0:
+            break
+    for seq, score in zip(prefixes.tolist(), log_p.tolist()):
+        if len(seq) == max_len + 1:
+            finished.append((score / (max_len + 1)**alpha, seq[1:]))
+    score, tokens = max(finished, key=lambda item: item[0])
+    return tokens, float(score)
+'''),
+        ('forgets the prefixes still in the beam after max_len: no hypothesis when none has finished', '''
+def beam_search(log_probs, bos, eos, beam_size, max_len, alpha=0.0):
+    prefixes = torch.full((1, 1), bos)
+    log_p = torch.zeros(1, dtype=torch.float64)
+    finished = []
+    for t in range(1, max_len + 1):
+        scores = log_p[:, None] + log_probs[prefixes[:, -1]]
+        V = scores.shape[1]
+        best = scores.flatten().topk(min(beam_size, scores.numel()))
+        rows, tokens = best.indices // V, best.indices % V
+        extended = torch.cat([prefixes[rows], tokens[:, None]], dim=1)
+        done = tokens == eos
+        for seq, score in zip(extended[done].tolist(), best.values[done].tolist()):
+            finished.append((score / t**alpha, seq[1:]))
+        prefixes, log_p = extended[~done], best.values[~done]
+        if len(prefixes) == 0:
+            break
+    pass
+    score, tokens = max(finished, key=lambda item: item[0])
+    return tokens, float(score)
+'''),
+    ],
     'language-bleu': [
         ('no clipping: every candidate n-gram that occurs in a reference counts, however often it repeats', '''
 from collections import Counter
