@@ -17,6 +17,7 @@ from dlcourse.data.augment import (
 from dlcourse.data.digits import Split, load_digits
 from dlcourse.data.folds import kfold_indices
 from dlcourse.data.graphs import community_graph
+from dlcourse.data.scenes import shape_scenes
 from dlcourse.data.text import CharVocab, load_shakespeare
 from dlcourse.data.toy import circles, spirals, two_moons, xor
 
@@ -38,6 +39,7 @@ __all__ = [
     "random_rotation",
     "random_scale",
     "rotate",
+    "shape_scenes",
     "spirals",
     "synonym_replacement",
     "two_moons",
