@@ -421,6 +421,19 @@ CATALOG: dict[str, Entry] = {
         "grader: all three exactly.")),
     # ---------------------------------------- end of 04-advances
     # ========== Chapter 05-applications ==========
+    # 05-applications/01-vision
+    'vision-box-iou': Entry(IMPLEMENT, hidden=(
+        "random boxes in float64 and float32 against pycocotools' IoU (the COCO evaluation's C code), empty sets of "
+        "boxes on either side, zero-area boxes, equal, nested, touching and disjoint boxes, the (N, M) orientation "
+        "with N != M, and scale invariance.")),
+    'vision-nms': Entry(IMPLEMENT, hidden=(
+        "random box sets at thresholds 0, 0.3, 0.5, 0.7 and 1 against the definition's plain loop, the order of "
+        "the result, a box at exactly the threshold (kept), tied scores (input order), no boxes, and a detector's "
+        "raw boxes of the lesson.")),
+    'vision-predict': Entry(PREDICT, hidden=(
+        "each prediction against the truth computed in the grader: the IoU with box_iou within 0.01, the boxes "
+        "that survive with nms exactly, and the AP with average_precision within 0.01.")),
+    'vision-explain': Entry(EXPLAIN, hidden=''),
     # ---------------------------------------- end of 05-applications
 }
 

@@ -955,5 +955,25 @@ RULES: dict[str, Rule] = {
              'pretrain and score in the grader')),
     # ---------------------------------------- end of 04-advances
     # ========== Chapter 05-applications ==========
+    # 05-applications/01-vision
+    'vision-box-iou': Rule(
+        forbid=('dlcourse.vision.boxes:box_iou', 'dlcourse.vision.boxes:box_area', 'dlcourse.vision.boxes:nms',
+                'dlcourse.vision.average_precision:match_detections'),
+        allowed=('broadcasting (boxes1[:, None] against boxes2[None]), torch.maximum / torch.minimum, clamp and '
+                 'elementwise arithmetic'),
+        why=("dlcourse's box_iou is the exercise in one call; box_area is half of it, and nms and match_detections "
+             'compute the IoU matrix on the way')),
+    'vision-nms': Rule(
+        forbid=('dlcourse.vision.boxes:nms', 'dlcourse.vision.grid_detector:decode'),
+        allowed=('dlcourse.vision.box_iou (or your box_iou of Exercise 1), torch.sort or argsort, and a loop over '
+                 'the boxes'),
+        why=("dlcourse's nms is the exercise in one call, and decode runs it on the detector's boxes; the IoU is "
+             'allowed because Exercise 1 was about it and this one is about the greedy loop')),
+    'vision-predict': Rule(
+        note='no code computes the answers: work each out from the definitions, before running anything.',
+        allowed='literals: two numbers and a list of box indices',
+        why=('a prediction is a commitment made before the check: the answer cell holds literals only, the visible '
+             "test checks their form, and the hidden test computes the truth with dlcourse's box_iou, nms and "
+             'average_precision in the grader')),
     # ---------------------------------------- end of 05-applications
 }
