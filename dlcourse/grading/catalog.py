@@ -421,6 +421,20 @@ CATALOG: dict[str, Entry] = {
         "grader: all three exactly.")),
     # ---------------------------------------- end of 04-advances
     # ========== Chapter 05-applications ==========
+    # 05-applications/04-medicine
+    'medicine-sensitivity': Entry(IMPLEMENT, hidden=(
+        "random labels and scores with and without ties, from 2 to 500 cases, as tensors, arrays and lists, at "
+        "thresholds below, among and above the scores, compared with scikit-learn's recall_score of each class, "
+        "float32 scores on the threshold, and other invalid inputs.")),
+    'medicine-predict': Entry(PREDICT, hidden=(
+        "each prediction against the truth, computed in the grader from the 5 % test population: both within "
+        "0.005.")),
+    'medicine-threshold': Entry(TRAIN, hidden=(
+        "validation and test sets of 4,000 cases drawn from two overlapping normal distributions for the targets "
+        "0.9, 0.95 and 0.99: the threshold chosen on validation scored on test (sensitivity within 0.02 of the "
+        "target, specificity within 0.02 of the best threshold's), and the exact threshold on random small sets "
+        "with ties, as tensors, lists and arrays.")),
+    'medicine-explain': Entry(EXPLAIN, hidden=''),
     # ---------------------------------------- end of 05-applications
 }
 
