@@ -429,6 +429,10 @@ CATALOG: dict[str, Entry] = {
     'medicine-predict': Entry(PREDICT, hidden=(
         "each prediction against the truth, computed in the grader from the 5 % test population: both within "
         "0.005.")),
+    'medicine-ece': Entry(IMPLEMENT, hidden=(
+        "random probabilities and labels from 1 to 2,000 cases with 1 to 20 bins, float32 and float64, as tensors, "
+        "arrays and lists, compared with dlcourse.calibration and with torchmetrics' BinaryCalibrationError away "
+        "from the bin edges, probabilities on the edges, 0 and 1, and other invalid inputs.")),
     'medicine-threshold': Entry(TRAIN, hidden=(
         "validation and test sets of 4,000 cases drawn from two overlapping normal distributions for the targets "
         "0.9, 0.95 and 0.99: the threshold chosen on validation scored on test (sensitivity within 0.02 of the "

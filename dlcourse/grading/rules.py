@@ -970,6 +970,16 @@ RULES: dict[str, Rule] = {
         allowed='literals: two numbers between 0 and 1',
         why=('a prediction is a commitment made before the check: the answer cell holds literals only, the visible '
              'test checks their form, and the hidden test computes the truth from the 5 % test population')),
+    'medicine-ece': Rule(
+        forbid=('dlcourse.calibration:expected_calibration_error', 'dlcourse.calibration:calibration_curve',
+                'sklearn.calibration:calibration_curve',
+                'torchmetrics.functional.classification:binary_calibration_error',
+                'torchmetrics.classification:BinaryCalibrationError'),
+        allowed=('torch.as_tensor, the bin index of each probability (torch.searchsorted or torch.bucketize on the '
+                 'inner edges, or a loop over the bins), bincount or index_add, masks, abs and sums'),
+        why=("dlcourse.calibration.expected_calibration_error (the hidden tests' reference) and torchmetrics' "
+             "binary_calibration_error / BinaryCalibrationError are the answer in one call; calibration_curve "
+             "(dlcourse's or sklearn's) hands over the per-bin fractions and means")),
     'medicine-threshold': Rule(
         forbid=('dlcourse.metrics:threshold_for_sensitivity', 'dlcourse.metrics:roc_curve',
                 'dlcourse.metrics:_counts_at_thresholds', 'sklearn.metrics:roc_curve'),

@@ -82,4 +82,38 @@ def choose_threshold(y_val, scores_val, min_sensitivity):
     return torch.quantile(s[y == 1], 1 - min_sensitivity).item()
 '''),
     ],
+    'medicine-ece': [
+        ("bins closed on the left (floor(p * M)), 1.0 clamped into the last bin", '''
+def expected_calibration_error(y_true, probs, n_bins=10):
+    y = torch.as_tensor(y_true).double()
+    p = torch.as_tensor(probs, dtype=torch.float64)
+    if y.shape != p.shape or len(y) == 0 or bool((p < 0).any()) or bool((p > 1).any()):
+        raise ValueError("bad input")
+    b = (p * n_bins).floor().long().clamp(max=n_bins - 1)
+    pos = torch.zeros(n_bins, dtype=torch.float64).index_add(0, b, y)
+    pred = torch.zeros(n_bins, dtype=torch.float64).index_add(0, b, p)
+    return ((pos - pred).abs().sum() / len(p)).item()
+'''),
+        ("the plain mean of the per-bin gaps, not weighted by the bins' sizes", '''
+def expected_calibration_error(y_true, probs, n_bins=10):
+    y = torch.as_tensor(y_true).double()
+    p = torch.as_tensor(probs, dtype=torch.float64)
+    if y.shape != p.shape or len(y) == 0 or bool((p < 0).any()) or bool((p > 1).any()):
+        raise ValueError("bad input")
+    b = torch.searchsorted(torch.linspace(0, 1, n_bins + 1, dtype=torch.float64)[1:-1], p)
+    n = torch.bincount(b, minlength=n_bins).double()
+    pos = torch.zeros(n_bins, dtype=torch.float64).index_add(0, b, y)
+    pred = torch.zeros(n_bins, dtype=torch.float64).index_add(0, b, p)
+    full = n > 0
+    return ((pos[full] - pred[full]).abs() / n[full]).mean().item()
+'''),
+        ("the mean of |y - p| over single cases: no bins", '''
+def expected_calibration_error(y_true, probs, n_bins=10):
+    y = torch.as_tensor(y_true).double()
+    p = torch.as_tensor(probs, dtype=torch.float64)
+    if y.shape != p.shape or len(y) == 0 or bool((p < 0).any()) or bool((p > 1).any()):
+        raise ValueError("bad input")
+    return (y - p).abs().mean().item()
+'''),
+    ],
 }
