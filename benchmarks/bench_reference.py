@@ -50,6 +50,10 @@ enforced in unit tests; exit status 1 when one is missed, so the script can gate
 - "coco" (``box_iou`` of 300 x 300 boxes) within 10x of pycocotools' ``mask.iou``, the C code behind COCO's
   evaluation: both compute the same matrix, ours as a dozen broadcast tensor kernels over (N, M, 2) temporaries
   where the C code runs one loop over the pairs.
+- "medical" (20,000 binary labels and scores: ``dlcourse.metrics.sensitivity_specificity`` at one threshold against
+  ``sklearn.metrics.confusion_matrix``, ``dlcourse.calibration.calibration_curve`` against scikit-learn's and
+  ``expected_calibration_error`` against torchmetrics' ``binary_calibration_error``, 10 bins) within 3x: no backward
+  pass, each a comparison or a bucketize and a few bincounts on both sides.
 On CUDA the ratios are printed without targets (launch overhead dominates at these sizes).
 """
 
@@ -70,7 +74,7 @@ import dlcourse.nn as dnn
 TARGETS = {"elementwise": 20.0, "dropout": 3.0, "reduction": 6.0, "layer": 1.5, "step": 1.5, "check": 2.0,
            "norm": 20.0, "vae": 3.0, "clip": 3.0, "block": 2.0, "resblock": 6.0,
            "ntxent": 3.0, "graph": 2.0, "fedavg": 2.0, "gpt": 2.0, "distill": 6.0,
-           "loop": 1.0, "coco": 10.0}
+           "loop": 1.0, "coco": 10.0, "medical": 3.0}
 Case = tuple[str, str, Callable[[], None], Callable[[], None]]  # (name, kind, ours, built-in)
 
 
@@ -316,6 +320,30 @@ def _vision(device: torch.device, g: torch.Generator) -> list[Case]:
     return out
 
 
+def _medical_metrics(device: torch.device, g: torch.Generator) -> list[Case]:
+    """Sensitivity and specificity, the reliability curve and the ECE against scikit-learn and torchmetrics."""
+    import sklearn.metrics as skm
+    from sklearn.calibration import calibration_curve as sk_calibration_curve
+    from torchmetrics.functional.classification import binary_calibration_error
+
+    from dlcourse import calibration, metrics
+
+    p = torch.rand(20000, generator=g, dtype=torch.float64)           # (N,) predicted probabilities
+    y = (torch.rand(20000, generator=g, dtype=torch.float64) < p).long()
+    p_np, y_np = p.numpy(), y.numpy()
+
+    def sk_sens_spec() -> None:
+        tn, fp, fn, tp = skm.confusion_matrix(y_np, (p_np >= 0.3).astype(int), labels=[0, 1]).ravel()
+        tp / (tp + fn), tn / (tn + fp)
+
+    p_dev, y_dev = p.to(device), y.to(device)
+    return [("sens_spec", "medical", lambda: metrics.sensitivity_specificity(y, p, 0.3) and None, sk_sens_spec),
+            ("calib_curve", "medical", lambda: calibration.calibration_curve(y_dev, p_dev, 10) and None,
+             lambda: sk_calibration_curve(y_np, p_np, n_bins=10) and None),
+            ("ece", "medical", lambda: calibration.expected_calibration_error(y_dev, p_dev, 10) and None,
+             lambda: binary_calibration_error(p_dev, y_dev, n_bins=10) and None)]
+
+
 def cases(device: torch.device) -> list[Case]:
     g = torch.Generator(device="cpu").manual_seed(0)
     x = torch.randn(256, 1024, generator=g).to(device).requires_grad_()
@@ -368,6 +396,7 @@ def cases(device: torch.device) -> list[Case]:
                                                   F.log_softmax(z_teacher.flatten(0, 1) / 2, -1),
                                                   reduction="batchmean", log_target=True), z_student)))
     out += _vision(device, g)
+    out += _medical_metrics(device, g)
     if device.type == "cpu":
         from dlcourse.gradcheck import numerical_gradient
 

@@ -1,5 +1,5 @@
 """Datasets that need no download (scikit-learn's bundled digits, generated 2-D toys and graphs, a public-domain text shipped
-with the package), data augmentation and k-fold splits."""
+with the package, DNA with a planted motif), data augmentation and k-fold splits."""
 
 from dlcourse.data import augment
 from dlcourse.data.augment import (
@@ -15,6 +15,7 @@ from dlcourse.data.augment import (
     synonym_replacement,
 )
 from dlcourse.data.digits import Split, load_digits
+from dlcourse.data.dna import planted_motif_dna
 from dlcourse.data.folds import kfold_indices
 from dlcourse.data.graphs import community_graph
 from dlcourse.data.scenes import shape_scenes
@@ -33,6 +34,7 @@ __all__ = [
     "kfold_indices",
     "load_digits",
     "load_shakespeare",
+    "planted_motif_dna",
     "random_crop",
     "random_deletion",
     "random_hflip",
