@@ -72,6 +72,8 @@ def nms(boxes, scores, iou_threshold):
         keep.append(i)
         removed |= iou[i] > iou_threshold
     return torch.tensor(keep, dtype=torch.long)
+'''),
+    ],
     # 05-applications/04-medicine
     'medicine-sensitivity': [
         ("sensitivity as precision and specificity as the negative predictive value: divided by the predictions", '''
