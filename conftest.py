@@ -2,6 +2,10 @@
 
 - Every kernel nbval starts inherits the execution environment under which the stored notebook
   outputs were produced (CPU, progress bars off, default scale).
+- The kernel ``python3-x86-64-baseline`` (``dlcourse.grading.notebooks.BASELINE_KERNEL``) is registered for this
+  run: Python 3 on an emulated x86-64 baseline CPU. ``make test`` runs nbval with it
+  (``--nbval-kernel-name``), so each notebook is executed once, on the machine farthest from the one its outputs
+  were recorded on; the process running the tests keeps this machine's CPU.
 - Under ``pytest -n 2 --dist loadscope`` (``make test``) work is handed out in smaller units than
   xdist's modules, so that the long nbgrader round trips of different chapters run in parallel:
   each test is its own unit, except the cells of one notebook under nbval (they run in order in one
@@ -12,9 +16,15 @@
   number by number within it, and every other cell exactly (``dlcourse.grading.tolerance``).
 """
 
+import atexit
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 
-from dlcourse.grading.notebooks import use_execution_env
+from dlcourse.grading.notebooks import BASELINE_CPU, BASELINE_KERNEL, use_execution_env, write_kernelspec
 from dlcourse.grading.tolerance import Tolerance, cell_tolerance, reconcile
 
 use_execution_env()
@@ -23,6 +33,13 @@ use_execution_env()
 SHARED_FIXTURE_MODULES = {"tests/test_book.py", "tests/test_autograde.py"}
 # prefixes of the node ids of the longest tests: the nbgrader round trips, nbval under emulated CPUs
 SLOW_TESTS = ("tests/test_grading_roundtrip.py::", "tests/test_portable.py::")
+
+
+def pytest_configure(config):
+    kernels = Path(tempfile.mkdtemp(prefix="dlcourse-kernels-"))  # one per process: xdist workers run this too
+    atexit.register(shutil.rmtree, kernels, ignore_errors=True)
+    write_kernelspec(kernels, BASELINE_KERNEL, BASELINE_CPU, "Python 3 (x86-64 baseline CPU)")
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(kernels), os.environ.get("JUPYTER_PATH")]))
 
 
 def pytest_collection_modifyitems(items):

@@ -44,6 +44,16 @@ enforced in unit tests; exit status 1 when one is missed, so the script can gate
   ``nn.Linear``, as "block": the same unfused attention against torch's fused kernel;
 - "distill" (``dlcourse.nn.distillation_loss`` on (32, 32, 62) logits, tau 2) within 6x of ``F.kl_div`` with
   ``log_target=True`` on two ``F.log_softmax``, as "reduction".
+- "loop" (``dlcourse.vision.box_iou`` of 300 x 300 boxes, ``nms`` of 300 boxes at IoU 0.5) at most 1x of the plain
+  Python loops of their definitions, pair by pair: a detector runs them on every
+  image, and the vectorised forms must not be slower than the loops they replace (they are far faster);
+- "coco" (``box_iou`` of 300 x 300 boxes) within 10x of pycocotools' ``mask.iou``, the C code behind COCO's
+  evaluation: both compute the same matrix, ours as a dozen broadcast tensor kernels over (N, M, 2) temporaries
+  where the C code runs one loop over the pairs.
+- "medical" (20,000 binary labels and scores: ``dlcourse.metrics.sensitivity_specificity`` at one threshold against
+  ``sklearn.metrics.confusion_matrix``, ``dlcourse.calibration.calibration_curve`` against scikit-learn's and
+  ``expected_calibration_error`` against torchmetrics' ``binary_calibration_error``, 10 bins) within 3x: no backward
+  pass, each a comparison or a bucketize and a few bincounts on both sides.
 On CUDA the ratios are printed without targets (launch overhead dominates at these sizes).
 """
 
@@ -64,6 +74,7 @@ import dlcourse.nn as dnn
 TARGETS = {"elementwise": 20.0, "dropout": 3.0, "reduction": 6.0, "layer": 1.5, "step": 1.5, "check": 2.0,
            "norm": 20.0, "vae": 3.0, "clip": 3.0, "block": 2.0, "resblock": 6.0,
            "ntxent": 3.0, "graph": 2.0, "fedavg": 2.0, "gpt": 2.0, "distill": 6.0,
+           "loop": 1.0, "coco": 10.0, "medical": 3.0,
            "bleu": 2.0}
 Case = tuple[str, str, Callable[[], None], Callable[[], None]]  # (name, kind, ours, built-in)
 
@@ -286,6 +297,77 @@ def _bleus(g: torch.Generator) -> tuple[Callable[[], None], Callable[[], None]]:
     return lambda: bleu(cands, refs) and None, theirs
 
 
+def _iou_pair(a: list[float], b: list[float]) -> float:
+    """IoU of two xyxy boxes, as the definition reads: the plain-loop reference of the "loop" cases."""
+    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - w * h
+    return w * h / union if union > 0 else 0.0
+
+
+def _vision(device: torch.device, g: torch.Generator) -> list[Case]:
+    """box_iou and nms of dlcourse.vision against plain loops, and box_iou against pycocotools' C code."""
+    from pycocotools import mask as coco_mask
+
+    from dlcourse.vision import box_iou, nms
+
+    corner = torch.rand(300, 2, generator=g) * 100
+    boxes = torch.cat([corner, corner + 5 + torch.rand(300, 2, generator=g) * 30], 1).to(device)  # (300, 4)
+    scores = torch.rand(300, generator=g).to(device)
+    as_lists = boxes.tolist()
+    order = scores.argsort(descending=True).tolist()
+
+    def iou_loop() -> None:
+        [[_iou_pair(a, b) for b in as_lists] for a in as_lists]
+
+    def nms_loop() -> None:
+        keep, remaining = [], list(order)
+        while remaining:
+            best = remaining.pop(0)
+            keep.append(best)
+            remaining = [i for i in remaining if _iou_pair(as_lists[best], as_lists[i]) <= 0.5]
+
+    def ours_iou() -> None:
+        box_iou(boxes, boxes)
+
+    def ours_nms() -> None:
+        nms(boxes, scores, 0.5)
+
+    out = [("box_iou", "loop", ours_iou, iou_loop), ("nms", "loop", ours_nms, nms_loop)]
+    if device.type == "cpu":
+        xywh = torch.cat([boxes[:, :2], boxes[:, 2:] - boxes[:, :2]], 1).double().numpy()
+        boxes64 = boxes.double()
+        def coco_iou() -> None:
+            coco_mask.iou(xywh, xywh, [0] * len(xywh))
+
+        out.append(("box_iou_coco", "coco", lambda: box_iou(boxes64, boxes64).sum() and None, coco_iou))
+    return out
+
+
+def _medical_metrics(device: torch.device, g: torch.Generator) -> list[Case]:
+    """Sensitivity and specificity, the reliability curve and the ECE against scikit-learn and torchmetrics."""
+    import sklearn.metrics as skm
+    from sklearn.calibration import calibration_curve as sk_calibration_curve
+    from torchmetrics.functional.classification import binary_calibration_error
+
+    from dlcourse import calibration, metrics
+
+    p = torch.rand(20000, generator=g, dtype=torch.float64)           # (N,) predicted probabilities
+    y = (torch.rand(20000, generator=g, dtype=torch.float64) < p).long()
+    p_np, y_np = p.numpy(), y.numpy()
+
+    def sk_sens_spec() -> None:
+        tn, fp, fn, tp = skm.confusion_matrix(y_np, (p_np >= 0.3).astype(int), labels=[0, 1]).ravel()
+        tp / (tp + fn), tn / (tn + fp)
+
+    p_dev, y_dev = p.to(device), y.to(device)
+    return [("sens_spec", "medical", lambda: metrics.sensitivity_specificity(y, p, 0.3) and None, sk_sens_spec),
+            ("calib_curve", "medical", lambda: calibration.calibration_curve(y_dev, p_dev, 10) and None,
+             lambda: sk_calibration_curve(y_np, p_np, n_bins=10) and None),
+            ("ece", "medical", lambda: calibration.expected_calibration_error(y_dev, p_dev, 10) and None,
+             lambda: binary_calibration_error(p_dev, y_dev, n_bins=10) and None)]
+
+
 def cases(device: torch.device) -> list[Case]:
     g = torch.Generator(device="cpu").manual_seed(0)
     x = torch.randn(256, 1024, generator=g).to(device).requires_grad_()
@@ -337,6 +419,8 @@ def cases(device: torch.device) -> list[Case]:
                 _fwd_bwd(lambda z: 4.0 * F.kl_div(F.log_softmax(z.flatten(0, 1) / 2, -1),
                                                   F.log_softmax(z_teacher.flatten(0, 1) / 2, -1),
                                                   reduction="batchmean", log_target=True), z_student)))
+    out += _vision(device, g)
+    out += _medical_metrics(device, g)
     if device.type == "cpu":
         from dlcourse.gradcheck import numerical_gradient
 

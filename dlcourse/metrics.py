@@ -200,3 +200,41 @@ def auc(x, y) -> float:
         raise ValueError("x must be monotonic (increasing or decreasing)")
     area = torch.trapezoid(y, x).item()
     return -area if bool((dx <= 0).all()) else area
+
+
+def sensitivity_specificity(y_true, scores, threshold: float) -> tuple[float, float]:
+    """Sensitivity :math:`TP/(TP+FN)` and specificity :math:`TN/(TN+FP)` when predicting 1 for ``score >= threshold``.
+
+    Sensitivity is the recall of the positive class (a diagnostic test's share of the sick it finds), specificity
+    the recall of the negative class (its share of the healthy it clears); both are independent of the prevalence.
+    ``scores`` are probabilities or logits of shape (N,); ``y_true`` holds 0 and 1 and must contain both.
+
+    >>> sensitivity_specificity([0, 0, 1, 1], [0.1, 0.6, 0.4, 0.8], 0.5)
+    (0.5, 0.5)
+    """
+    if not isinstance(scores, Tensor):
+        scores = torch.as_tensor(scores, dtype=torch.float64)   # a list of 0.7s stays 0.7, not float32's 0.69999999
+    y, s = _scores(y_true, scores)
+    positives = int(y.sum())
+    if positives == 0 or positives == len(y):
+        raise ValueError("sensitivity and specificity need both classes in y_true")
+    pred = (s >= threshold).long()
+    (tn, fp), (fn, tp) = confusion_matrix(y, pred, num_classes=2).tolist()  # [[TN, FP], [FN, TP]]
+    return tp / (tp + fn), tn / (tn + fp)
+
+
+def threshold_for_sensitivity(y_true, scores, min_sensitivity: float) -> float:
+    """The largest threshold :math:`t` whose sensitivity (predicting 1 for ``score >= t``) is at least
+    ``min_sensitivity``; raising :math:`t` only removes positive predictions, so it has the best specificity of all
+    thresholds that reach the target. :math:`t` is one of the scores, read off the ROC curve.
+
+    >>> threshold_for_sensitivity([0, 0, 1, 1], [0.1, 0.6, 0.4, 0.8], 0.9)
+    0.4
+    """
+    if not 0 < min_sensitivity <= 1:
+        raise ValueError(f"min_sensitivity must be in (0, 1], got {min_sensitivity}")
+    if not isinstance(scores, Tensor):
+        scores = torch.as_tensor(scores, dtype=torch.float64)
+    _, tpr, thresholds = roc_curve(y_true, scores)   # tpr rises as the threshold falls
+    k = int(torch.nonzero(tpr >= min_sensitivity)[0])   # first (largest) threshold that reaches the target
+    return thresholds[k].item()

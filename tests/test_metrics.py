@@ -148,3 +148,53 @@ def test_perfect_and_reversed_rankings():
     y = torch.tensor([0, 0, 1, 1])
     assert metrics.auc(*metrics.roc_curve(y, torch.tensor([0.1, 0.2, 0.8, 0.9]))[:2]) == 1.0
     assert metrics.auc(*metrics.roc_curve(y, torch.tensor([0.9, 0.8, 0.2, 0.1]))[:2]) == 0.0
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("convert", CONVERSIONS, ids=["tensor", "numpy", "list"])
+def test_sensitivity_specificity_equal_sklearn(seed, convert):
+    g = torch.Generator().manual_seed(seed)
+    y = (torch.rand(80, generator=g) < 0.3).long()
+    y[:2] = torch.tensor([0, 1])
+    s = (torch.randn(80, generator=g, dtype=torch.float64) * 2).round() / 2   # ties, some exactly on a threshold
+    for t in [-1.0, 0.0, 0.5, float(s.max()), float(s.max()) + 1]:
+        sens, spec = metrics.sensitivity_specificity(convert(y.numpy()), convert(s.numpy()), t)
+        pred = (s >= t).long().numpy()
+        tn, fp, fn, tp = skm.confusion_matrix(y.numpy(), pred, labels=[0, 1]).ravel()
+        assert sens == pytest.approx(skm.recall_score(y.numpy(), pred, zero_division=0), abs=1e-15)
+        assert spec == pytest.approx(tn / (tn + fp), abs=1e-15)
+        assert spec == pytest.approx(skm.recall_score(y.numpy(), pred, pos_label=0, zero_division=0), abs=1e-15)
+
+
+def test_sensitivity_specificity_errors():
+    assert metrics.sensitivity_specificity([0, 1], [0.2, 0.7], 0.7) == (1.0, 1.0)   # score == threshold is positive
+    with pytest.raises(ValueError, match="both classes"):
+        metrics.sensitivity_specificity([1, 1], [0.2, 0.7], 0.5)
+    with pytest.raises(ValueError, match="binary labels"):
+        metrics.sensitivity_specificity([0, 2], [0.2, 0.7], 0.5)
+    with pytest.raises(ValueError, match="shape"):
+        metrics.sensitivity_specificity([0, 1], [0.2, 0.7, 0.1], 0.5)
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("target", [0.5, 0.9, 0.95, 1.0])
+def test_threshold_for_sensitivity_is_the_best_by_brute_force(seed, target):
+    g = torch.Generator().manual_seed(seed)
+    y = (torch.rand(120, generator=g) < 0.2).long()
+    y[:2] = torch.tensor([0, 1])
+    s = torch.randn(120, generator=g, dtype=torch.float64) + y
+    if seed % 2:
+        s = (s * 2).round() / 2
+    t = metrics.threshold_for_sensitivity(y, s, target)
+    best_spec, best_t = -1.0, None
+    for c in sorted(set(s.tolist()), reverse=True):   # every distinct score, by sklearn's counts
+        pred = (s >= c).long().numpy()
+        if skm.recall_score(y.numpy(), pred) >= target:
+            spec = skm.recall_score(y.numpy(), pred, pos_label=0)
+            if spec > best_spec:
+                best_spec, best_t = spec, c
+    assert t == best_t
+    sens, spec = metrics.sensitivity_specificity(y, s, t)
+    assert sens >= target and spec == pytest.approx(best_spec, abs=1e-15)
+    with pytest.raises(ValueError, match="min_sensitivity"):
+        metrics.threshold_for_sensitivity(y, s, 0.0)

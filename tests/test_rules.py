@@ -279,6 +279,16 @@ CALLERS = {   # exercise -> an answer that calls what the exercise re-implements
         "    h = x @ weight.T\n"
         "    out = torch.zeros(x.shape[0], h.shape[1], dtype=h.dtype).index_add_(0, ei[1], w[:, None] * h[ei[0]])\n"
         "    return out if bias is None else out + bias",
+    ("05-applications/04-medicine", "medicine-sensitivity"):   # sklearn's recall of each class
+        "from sklearn.metrics import recall_score\nimport torch\n"
+        "def sensitivity_specificity(y_true, scores, threshold):\n"
+        "    y = torch.as_tensor(y_true)\n"
+        "    s = torch.as_tensor(scores, dtype=torch.float64)\n"
+        "    if y.shape != s.shape or not bool(((y == 0) | (y == 1)).all()) or y.min() == y.max():\n"
+        "        raise ValueError('bad input')\n"
+        "    pred = (s >= threshold).long().numpy()\n"
+        "    return (float(recall_score(y.long().numpy(), pred, pos_label=1)),\n"
+        "            float(recall_score(y.long().numpy(), pred, pos_label=0)))",
 }
 
 

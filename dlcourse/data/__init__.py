@@ -1,5 +1,5 @@
 """Datasets that need no download (scikit-learn's bundled digits, generated 2-D toys and graphs, a public-domain text shipped
-with the package), data augmentation and k-fold splits."""
+with the package, DNA with a planted motif), data augmentation and k-fold splits."""
 
 from dlcourse.data import augment
 from dlcourse.data.augment import (
@@ -15,8 +15,10 @@ from dlcourse.data.augment import (
     synonym_replacement,
 )
 from dlcourse.data.digits import Split, load_digits
+from dlcourse.data.dna import planted_motif_dna
 from dlcourse.data.folds import kfold_indices
 from dlcourse.data.graphs import community_graph
+from dlcourse.data.scenes import shape_scenes
 from dlcourse.data.text import CharVocab, load_shakespeare
 from dlcourse.data.toy import circles, spirals, two_moons, xor
 
@@ -32,12 +34,14 @@ __all__ = [
     "kfold_indices",
     "load_digits",
     "load_shakespeare",
+    "planted_motif_dna",
     "random_crop",
     "random_deletion",
     "random_hflip",
     "random_rotation",
     "random_scale",
     "rotate",
+    "shape_scenes",
     "spirals",
     "synonym_replacement",
     "two_moons",

@@ -421,6 +421,19 @@ CATALOG: dict[str, Entry] = {
         "grader: all three exactly.")),
     # ---------------------------------------- end of 04-advances
     # ========== Chapter 05-applications ==========
+    # 05-applications/01-vision
+    'vision-box-iou': Entry(IMPLEMENT, hidden=(
+        "random boxes in float64 and float32 against pycocotools' IoU (the COCO evaluation's C code), empty sets of "
+        "boxes on either side, zero-area boxes, equal, nested, touching and disjoint boxes, the (N, M) orientation "
+        "with N != M, and scale invariance.")),
+    'vision-nms': Entry(IMPLEMENT, hidden=(
+        "random box sets at thresholds 0, 0.3, 0.5, 0.7 and 1 against the definition's plain loop, the order of "
+        "the result, a box at exactly the threshold (kept), tied scores (input order), no boxes, and a detector's "
+        "raw boxes of the lesson.")),
+    'vision-predict': Entry(PREDICT, hidden=(
+        "each prediction against the truth computed in the grader: the IoU with box_iou within 0.01, the boxes "
+        "that survive with nms exactly, and the AP with average_precision within 0.01.")),
+    'vision-explain': Entry(EXPLAIN, hidden=''),
     # 05-applications/02-language
     'language-beam': Entry(BUG, hidden=(
         "ten random tables of 4 to 7 tokens that never generate BOS, beams of 1, 2, 3 and 400 (exhaustive), "
@@ -433,6 +446,24 @@ CATALOG: dict[str, Entry] = {
         "each prediction against the truth computed in the grader: the three scores with dlcourse's bleu within "
         "0.01, and the two orders of a contrast review through a freshly initialised BagOfEmbeddings.")),
     'language-explain': Entry(EXPLAIN, hidden=''),
+    # 05-applications/04-medicine
+    'medicine-sensitivity': Entry(IMPLEMENT, hidden=(
+        "random labels and scores with and without ties, from 2 to 500 cases, as tensors, arrays and lists, at "
+        "thresholds below, among and above the scores, compared with scikit-learn's recall_score of each class, "
+        "float32 scores on the threshold, and other invalid inputs.")),
+    'medicine-predict': Entry(PREDICT, hidden=(
+        "each prediction against the truth, computed in the grader from the 5 % test population: both within "
+        "0.005.")),
+    'medicine-ece': Entry(IMPLEMENT, hidden=(
+        "random probabilities and labels from 1 to 2,000 cases with 1 to 20 bins, float32 and float64, as tensors, "
+        "arrays and lists, compared with dlcourse.calibration and with torchmetrics' BinaryCalibrationError away "
+        "from the bin edges, probabilities on the edges, 0 and 1, and other invalid inputs.")),
+    'medicine-threshold': Entry(TRAIN, hidden=(
+        "validation and test sets of 4,000 cases drawn from two overlapping normal distributions for the targets "
+        "0.9, 0.95 and 0.99: the threshold chosen on validation scored on test (sensitivity within 0.02 of the "
+        "target, specificity within 0.02 of the best threshold's), and the exact threshold on random small sets "
+        "with ties, as tensors, lists and arrays.")),
+    'medicine-explain': Entry(EXPLAIN, hidden=''),
     # ---------------------------------------- end of 05-applications
 }
 

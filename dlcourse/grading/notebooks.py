@@ -14,6 +14,7 @@ the figures of training runs are compared within the tolerance their cell states
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -24,6 +25,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 EXECUTION_ENV = {"TQDM_DISABLE": "1", "DLCOURSE_DEVICE": "cpu", "DLCOURSE_SCALE": "1", "OMP_NUM_THREADS": "1",
                  "PYTHONHASHSEED": "0"}
+
+
+# The x86-64 baseline machine: PyTorch's own kernels (ATen), MKL (torch's BLAS), oneDNN (torch's convolutions) and
+# OpenBLAS (numpy, scikit-learn) each limited to the oldest x86-64 vector instructions they support. It is the machine
+# farthest from the ones the outputs are recorded on; ``make test`` runs nbval on it (``BASELINE_KERNEL``).
+BASELINE_CPU = {"ATEN_CPU_CAPABILITY": "default", "MKL_ENABLE_INSTRUCTIONS": "SSE4_2", "ONEDNN_MAX_CPU_ISA": "SSE41",
+                "OPENBLAS_CORETYPE": "Nehalem"}
+BASELINE_KERNEL = "python3-x86-64-baseline"
+
+
+def write_kernelspec(where: Path, name: str, env: dict[str, str], display_name: str) -> Path:
+    """A Jupyter kernel ``name`` under ``where/kernels``: this Python's ipykernel, started with ``env`` added.
+
+    Jupyter merges a kernelspec's ``env`` into the environment of every kernel started from it, so a notebook run
+    with ``--nbval-kernel-name name`` (or ``NotebookClient(kernel_name=name)``) sees those variables from its first
+    import, and nothing else in the process that starts it does. Put ``where`` on ``JUPYTER_PATH`` to use it.
+    """
+    folder = where / "kernels" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    spec = {"argv": ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],  # "python": this interpreter
+            "display_name": display_name, "language": "python", "env": env}
+    (folder / "kernel.json").write_text(json.dumps(spec, indent=1))
+    return folder
 
 
 def use_execution_env() -> None:

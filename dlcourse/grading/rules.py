@@ -955,6 +955,26 @@ RULES: dict[str, Rule] = {
              'pretrain and score in the grader')),
     # ---------------------------------------- end of 04-advances
     # ========== Chapter 05-applications ==========
+    # 05-applications/01-vision
+    'vision-box-iou': Rule(
+        forbid=('dlcourse.vision.boxes:box_iou', 'dlcourse.vision.boxes:box_area', 'dlcourse.vision.boxes:nms',
+                'dlcourse.vision.average_precision:match_detections'),
+        allowed=('broadcasting (boxes1[:, None] against boxes2[None]), torch.maximum / torch.minimum, clamp and '
+                 'elementwise arithmetic'),
+        why=("dlcourse's box_iou is the exercise in one call; box_area is half of it, and nms and match_detections "
+             'compute the IoU matrix on the way')),
+    'vision-nms': Rule(
+        forbid=('dlcourse.vision.boxes:nms', 'dlcourse.vision.grid_detector:decode'),
+        allowed=('dlcourse.vision.box_iou (or your box_iou of Exercise 1), torch.sort or argsort, and a loop over '
+                 'the boxes'),
+        why=("dlcourse's nms is the exercise in one call, and decode runs it on the detector's boxes; the IoU is "
+             'allowed because Exercise 1 was about it and this one is about the greedy loop')),
+    'vision-predict': Rule(
+        note='no code computes the answers: work each out from the definitions, before running anything.',
+        allowed='literals: two numbers and a list of box indices',
+        why=('a prediction is a commitment made before the check: the answer cell holds literals only, the visible '
+             "test checks their form, and the hidden test computes the truth with dlcourse's box_iou, nms and "
+             'average_precision in the grader')),
     # 05-applications/02-language
     'language-beam': Rule(
         forbid=('dlcourse.text.decoding:beam_search',),
@@ -976,5 +996,37 @@ RULES: dict[str, Rule] = {
         why=('a prediction is a commitment made before the check: the answer cell holds literals only, the visible '
              "test checks their form, and the hidden test computes the truth with dlcourse's bleu and a "
              'BagOfEmbeddings')),
+    # 05-applications/04-medicine
+    'medicine-sensitivity': Rule(
+        forbid=('dlcourse.metrics:sensitivity_specificity', 'dlcourse.metrics:confusion_matrix',
+                'dlcourse.metrics:precision_recall_f1', 'sklearn.metrics:confusion_matrix',
+                'sklearn.metrics:recall_score', 'sklearn.metrics:precision_recall_fscore_support',
+                'sklearn.metrics:classification_report'),
+        allowed='torch.as_tensor, comparisons with the threshold, boolean masks, sums and integer division',
+        why=("dlcourse.metrics.sensitivity_specificity is the answer in one call; sklearn's recall_score of each "
+             "class (the hidden tests' reference), its confusion_matrix and dlcourse's confusion_matrix / "
+             "precision_recall_f1 count TP, FN, TN and FP")),
+    'medicine-predict': Rule(
+        note='no code computes a prediction: reason each one out from the counts printed above, before running anything.',
+        allowed='literals: two numbers between 0 and 1',
+        why=('a prediction is a commitment made before the check: the answer cell holds literals only, the visible '
+             'test checks their form, and the hidden test computes the truth from the 5 % test population')),
+    'medicine-ece': Rule(
+        forbid=('dlcourse.calibration:expected_calibration_error', 'dlcourse.calibration:calibration_curve',
+                'sklearn.calibration:calibration_curve',
+                'torchmetrics.functional.classification:binary_calibration_error',
+                'torchmetrics.classification:BinaryCalibrationError'),
+        allowed=('torch.as_tensor, the bin index of each probability (torch.searchsorted or torch.bucketize on the '
+                 'inner edges, or a loop over the bins), bincount or index_add, masks, abs and sums'),
+        why=("dlcourse.calibration.expected_calibration_error (the hidden tests' reference) and torchmetrics' "
+             "binary_calibration_error / BinaryCalibrationError are the answer in one call; calibration_curve "
+             "(dlcourse's or sklearn's) hands over the per-bin fractions and means")),
+    'medicine-threshold': Rule(
+        forbid=('dlcourse.metrics:threshold_for_sensitivity', 'dlcourse.metrics:roc_curve',
+                'dlcourse.metrics:_counts_at_thresholds', 'sklearn.metrics:roc_curve'),
+        allowed=('sorting the scores, a loop over the distinct scores (or a cumulative sum of the sorted labels), '
+                 'your sensitivity_specificity from Exercise 1 or dlcourse.metrics.sensitivity_specificity'),
+        why=("dlcourse.metrics.threshold_for_sensitivity (the hidden tests' reference) is the answer in one call; "
+             "roc_curve (dlcourse's or sklearn's) lists every threshold with its sensitivity, leaving one index")),
     # ---------------------------------------- end of 05-applications
 }

@@ -1,6 +1,79 @@
 """Plausible wrong answers for Chapter 5's exercises (see ``tests/wrong_answers/__init__.py``)."""
 
 WRONG: dict[str, list[tuple[str, str]]] = {
+    # ---------------------------------------------------------------- 01-vision
+    'vision-box-iou': [
+        ("the overlaps are not clamped at 0: two negative overlaps make a positive area for disjoint boxes", '''
+def box_iou(boxes1, boxes2):
+    top_left = torch.maximum(boxes1[:, None, :2], boxes2[None, :, :2])
+    bottom_right = torch.minimum(boxes1[:, None, 2:], boxes2[None, :, 2:])
+    sides = bottom_right - top_left
+    inter = sides[..., 0] * sides[..., 1]
+    area1 = (boxes1[:, 2] - boxes1[:, 0]) * (boxes1[:, 3] - boxes1[:, 1])
+    area2 = (boxes2[:, 2] - boxes2[:, 0]) * (boxes2[:, 3] - boxes2[:, 1])
+    union = area1[:, None] + area2[None, :] - inter
+    return torch.where(union > 0, inter / union.clamp(min=1e-12), torch.zeros_like(union))
+'''),
+        ("the union is the sum of the areas: the intersection is counted twice", '''
+def box_iou(boxes1, boxes2):
+    top_left = torch.maximum(boxes1[:, None, :2], boxes2[None, :, :2])
+    bottom_right = torch.minimum(boxes1[:, None, 2:], boxes2[None, :, 2:])
+    sides = (bottom_right - top_left).clamp(min=0)
+    inter = sides[..., 0] * sides[..., 1]
+    area1 = (boxes1[:, 2] - boxes1[:, 0]) * (boxes1[:, 3] - boxes1[:, 1])
+    area2 = (boxes2[:, 2] - boxes2[:, 0]) * (boxes2[:, 3] - boxes2[:, 1])
+    union = area1[:, None] + area2[None, :]
+    return torch.where(union > 0, inter / union.clamp(min=1e-12), torch.zeros_like(union))
+'''),
+        ("the boxes read as (x, y, w, h)", '''
+def box_iou(boxes1, boxes2):
+    b1 = torch.cat([boxes1[:, :2], boxes1[:, :2] + boxes1[:, 2:]], 1)
+    b2 = torch.cat([boxes2[:, :2], boxes2[:, :2] + boxes2[:, 2:]], 1)
+    top_left = torch.maximum(b1[:, None, :2], b2[None, :, :2])
+    bottom_right = torch.minimum(b1[:, None, 2:], b2[None, :, 2:])
+    sides = (bottom_right - top_left).clamp(min=0)
+    inter = sides[..., 0] * sides[..., 1]
+    union = (boxes1[:, 2] * boxes1[:, 3])[:, None] + (boxes2[:, 2] * boxes2[:, 3])[None, :] - inter
+    return torch.where(union > 0, inter / union.clamp(min=1e-12), torch.zeros_like(union))
+'''),
+    ],
+    'vision-nms': [
+        ("no sort: boxes are taken in input order, so a low-scoring box can remove a better one", '''
+def nms(boxes, scores, iou_threshold):
+    from dlcourse.vision import box_iou
+    iou = box_iou(boxes, boxes)
+    removed = torch.zeros(len(boxes), dtype=torch.bool)
+    keep = []
+    for i in range(len(boxes)):
+        if removed[i]:
+            continue
+        keep.append(i)
+        removed |= iou[i] > iou_threshold
+    return torch.tensor(keep, dtype=torch.long)
+'''),
+        ("removed boxes still remove others: every box is compared with every higher-scoring box", '''
+def nms(boxes, scores, iou_threshold):
+    from dlcourse.vision import box_iou
+    order = torch.sort(scores, descending=True, stable=True).indices
+    iou = box_iou(boxes[order], boxes[order])
+    keep = [i for i in range(len(order)) if not (iou[i, :i] > iou_threshold).any()]
+    return order[torch.tensor(keep, dtype=torch.long)]
+'''),
+        ("positions in the sorted order returned instead of indices into boxes", '''
+def nms(boxes, scores, iou_threshold):
+    from dlcourse.vision import box_iou
+    order = torch.sort(scores, descending=True, stable=True).indices
+    iou = box_iou(boxes[order], boxes[order])
+    removed = torch.zeros(len(order), dtype=torch.bool)
+    keep = []
+    for i in range(len(order)):
+        if removed[i]:
+            continue
+        keep.append(i)
+        removed |= iou[i] > iou_threshold
+    return torch.tensor(keep, dtype=torch.long)
+'''),
+    ],
     # ---------------------------------------------------------------- 02-language
     'language-beam': [
         ('the first attempt: finished hypotheses stay in the beam and are extended past EOS', '''
@@ -257,6 +330,121 @@ PREDICTIONS = {"reversed": 0.0, "short": 0.61, "the7": 0.29, "bag_same": "True"}
 '''),
         ("a BLEU score as a percentage", '''
 PREDICTIONS = {"reversed": 0.0, "short": 61, "the7": 29, "bag_same": True}
+'''),
+    ],
+    # 05-applications/04-medicine
+    'medicine-sensitivity': [
+        ("sensitivity as precision and specificity as the negative predictive value: divided by the predictions", '''
+def sensitivity_specificity(y_true, scores, threshold):
+    y = torch.as_tensor(y_true)
+    s = torch.as_tensor(scores, dtype=torch.float64)
+    if y.shape != s.shape or not bool(((y == 0) | (y == 1)).all()) or y.min() == y.max():
+        raise ValueError("bad input")
+    pred = s >= threshold
+    tp, tn = int((pred & (y == 1)).sum()), int((~pred & (y == 0)).sum())
+    return tp / int(pred.sum()), tn / int((~pred).sum())
+'''),
+        ("a score equal to the threshold predicted negative (score > threshold)", '''
+def sensitivity_specificity(y_true, scores, threshold):
+    y = torch.as_tensor(y_true)
+    s = torch.as_tensor(scores, dtype=torch.float64)
+    if y.shape != s.shape or not bool(((y == 0) | (y == 1)).all()) or y.min() == y.max():
+        raise ValueError("bad input")
+    pred = s > threshold
+    return int((pred & (y == 1)).sum()) / int((y == 1).sum()), int((~pred & (y == 0)).sum()) / int((y == 0).sum())
+'''),
+        ("0-dimensional tensors returned instead of floats", '''
+def sensitivity_specificity(y_true, scores, threshold):
+    y = torch.as_tensor(y_true)
+    s = torch.as_tensor(scores, dtype=torch.float64)
+    if y.shape != s.shape or not bool(((y == 0) | (y == 1)).all()) or y.min() == y.max():
+        raise ValueError("bad input")
+    pred = s >= threshold
+    return (pred & (y == 1)).sum() / (y == 1).sum(), (~pred & (y == 0)).sum() / (y == 0).sum()
+'''),
+        ("no check that both classes are present: 0 / 0 gives nan instead of an error", '''
+def sensitivity_specificity(y_true, scores, threshold):
+    y = torch.as_tensor(y_true)
+    s = torch.as_tensor(scores, dtype=torch.float64)
+    if y.shape != s.shape or not bool(((y == 0) | (y == 1)).all()):
+        raise ValueError("bad input")
+    pred = s >= threshold
+    tp, tn = int((pred & (y == 1)).sum()), int((~pred & (y == 0)).sum())
+    p, n = int((y == 1).sum()), int((y == 0).sum())
+    return tp / p if p else float("nan"), tn / n if n else float("nan")
+'''),
+    ],
+    'medicine-predict': [
+        ("the accuracy as a percentage", '''
+PREDICTION = {"accuracy": 94.7, "sensitivity": 0.0}
+'''),
+        ("the sensitivity in words", '''
+PREDICTION = {"accuracy": 0.947, "sensitivity": "zero"}
+'''),
+        ("a key missing", '''
+PREDICTION = {"accuracy": 0.947}
+'''),
+    ],
+    'medicine-threshold': [
+        ("the thresholds searched from the smallest up: the first one reaches any target by calling everything positive", '''
+def choose_threshold(y_val, scores_val, min_sensitivity):
+    y = torch.as_tensor(y_val).long()
+    s = torch.as_tensor(scores_val, dtype=torch.float64)
+    for t in sorted(set(s.tolist())):
+        if ((s >= t) & (y == 1)).sum().item() / (y == 1).sum().item() >= min_sensitivity:
+            return float(t)
+'''),
+        ("Youden's index (sensitivity + specificity) maximised, the target ignored", '''
+def choose_threshold(y_val, scores_val, min_sensitivity):
+    y = torch.as_tensor(y_val).long()
+    s = torch.as_tensor(scores_val, dtype=torch.float64)
+    best, best_j = None, -1.0
+    for t in sorted(set(s.tolist()), reverse=True):
+        pred = s >= t
+        j = (pred & (y == 1)).sum().item() / (y == 1).sum().item() + (~pred & (y == 0)).sum().item() / (y == 0).sum().item()
+        if j > best_j:
+            best, best_j = t, j
+    return float(best)
+'''),
+        ("a quantile of the positives' scores, interpolated between two of them", '''
+def choose_threshold(y_val, scores_val, min_sensitivity):
+    y = torch.as_tensor(y_val).long()
+    s = torch.as_tensor(scores_val, dtype=torch.float64)
+    return torch.quantile(s[y == 1], 1 - min_sensitivity).item()
+'''),
+    ],
+    'medicine-ece': [
+        ("bins closed on the left (floor(p * M)), 1.0 clamped into the last bin", '''
+def expected_calibration_error(y_true, probs, n_bins=10):
+    y = torch.as_tensor(y_true).double()
+    p = torch.as_tensor(probs, dtype=torch.float64)
+    if y.shape != p.shape or len(y) == 0 or bool((p < 0).any()) or bool((p > 1).any()):
+        raise ValueError("bad input")
+    b = (p * n_bins).floor().long().clamp(max=n_bins - 1)
+    pos = torch.zeros(n_bins, dtype=torch.float64).index_add(0, b, y)
+    pred = torch.zeros(n_bins, dtype=torch.float64).index_add(0, b, p)
+    return ((pos - pred).abs().sum() / len(p)).item()
+'''),
+        ("the plain mean of the per-bin gaps, not weighted by the bins' sizes", '''
+def expected_calibration_error(y_true, probs, n_bins=10):
+    y = torch.as_tensor(y_true).double()
+    p = torch.as_tensor(probs, dtype=torch.float64)
+    if y.shape != p.shape or len(y) == 0 or bool((p < 0).any()) or bool((p > 1).any()):
+        raise ValueError("bad input")
+    b = torch.searchsorted(torch.linspace(0, 1, n_bins + 1, dtype=torch.float64)[1:-1], p)
+    n = torch.bincount(b, minlength=n_bins).double()
+    pos = torch.zeros(n_bins, dtype=torch.float64).index_add(0, b, y)
+    pred = torch.zeros(n_bins, dtype=torch.float64).index_add(0, b, p)
+    full = n > 0
+    return ((pos[full] - pred[full]).abs() / n[full]).mean().item()
+'''),
+        ("the mean of |y - p| over single cases: no bins", '''
+def expected_calibration_error(y_true, probs, n_bins=10):
+    y = torch.as_tensor(y_true).double()
+    p = torch.as_tensor(probs, dtype=torch.float64)
+    if y.shape != p.shape or len(y) == 0 or bool((p < 0).any()) or bool((p > 1).any()):
+        raise ValueError("bad input")
+    return (y - p).abs().mean().item()
 '''),
     ],
 }
