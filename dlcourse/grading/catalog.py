@@ -433,6 +433,10 @@ CATALOG: dict[str, Entry] = {
     'vision-predict': Entry(PREDICT, hidden=(
         "each prediction against the truth computed in the grader: the IoU with box_iou within 0.01, the boxes "
         "that survive with nms exactly, and the AP with average_precision within 0.01.")),
+    'vision-dice-grad': Entry(GRADIENT, hidden=(
+        "vectors, masks and batches of masks in float64 and float32 with targets from all background to all "
+        "foreground, compared with autograd in the loss and the gradient; and a perfect binary prediction, whose "
+        "gradient is (1 - 2 t_i) / (2 S_t).")),
     'vision-explain': Entry(EXPLAIN, hidden=''),
     # 05-applications/04-medicine
     'medicine-sensitivity': Entry(IMPLEMENT, hidden=(

@@ -964,11 +964,16 @@ RULES: dict[str, Rule] = {
         why=("dlcourse's box_iou is the exercise in one call; box_area is half of it, and nms and match_detections "
              'compute the IoU matrix on the way')),
     'vision-nms': Rule(
-        forbid=('dlcourse.vision.boxes:nms', 'dlcourse.vision.grid_detector:decode'),
+        forbid=('dlcourse.vision.boxes:nms',),
         allowed=('dlcourse.vision.box_iou (or your box_iou of Exercise 1), torch.sort or argsort, and a loop over '
                  'the boxes'),
-        why=("dlcourse's nms is the exercise in one call, and decode runs it on the detector's boxes; the IoU is "
-             'allowed because Exercise 1 was about it and this one is about the greedy loop')),
+        why=("dlcourse's nms is the exercise in one call (and what decode runs on the detector's boxes, so calling "
+             'decode calls it too); the IoU is allowed because Exercise 1 was about it and this one is about the '
+             'greedy loop')),
+    'vision-dice-grad': Rule(
+        autograd=True,
+        allowed='sums, products and elementwise arithmetic on the tensors, with the derivative worked out by hand',
+        why=('the derivative is the exercise: autograd through the loss returns it without the quotient rule')),
     'vision-predict': Rule(
         note='no code computes the answers: work each out from the definitions, before running anything.',
         allowed='literals: two numbers and a list of box indices',

@@ -37,6 +37,38 @@ def box_iou(boxes1, boxes2):
     return torch.where(union > 0, inter / union.clamp(min=1e-12), torch.zeros_like(union))
 '''),
     ],
+    'vision-predict': [
+        ("the IoU as a fraction in words", '''
+PREDICTION = {"iou": "64/136", "kept": [3, 0, 2], "ap": 0.42}
+'''),
+        ("the kept boxes as a set: the order NMS returns is part of the answer", '''
+PREDICTION = {"iou": 0.47, "kept": {0, 2, 3}, "ap": 0.42}
+'''),
+        ("a percentage for the AP", '''
+PREDICTION = {"iou": 0.47, "kept": [3, 0, 2], "ap": 42}
+'''),
+    ],
+    'vision-dice-grad': [
+        ("only the numerator differentiated: the denominator's dependence on p forgotten", '''
+def soft_dice_loss_and_grad(p, t):
+    s_pt, s = (p * t).sum(), p.sum() + t.sum()
+    if s == 0:
+        raise ValueError("undefined")
+    return 1 - 2 * s_pt / s, -2 * t / s
+'''),
+        ("the sign of the gradient flipped", '''
+def soft_dice_loss_and_grad(p, t):
+    s_pt, s = (p * t).sum(), p.sum() + t.sum()
+    if s == 0:
+        raise ValueError("undefined")
+    return 1 - 2 * s_pt / s, -2 * (s_pt - t * s) / s ** 2
+'''),
+        ("no error for an undefined loss: 0/0 returns nan", '''
+def soft_dice_loss_and_grad(p, t):
+    s_pt, s = (p * t).sum(), p.sum() + t.sum()
+    return 1 - 2 * s_pt / s, 2 * (s_pt - t * s) / s ** 2
+'''),
+    ],
     'vision-nms': [
         ("no sort: boxes are taken in input order, so a low-scoring box can remove a better one", '''
 def nms(boxes, scores, iou_threshold):
