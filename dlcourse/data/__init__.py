@@ -1,5 +1,5 @@
-"""Datasets that need no download (scikit-learn's bundled digits, generated 2-D toys and graphs, a public-domain text shipped
-with the package), data augmentation and k-fold splits."""
+"""Datasets that need no download (scikit-learn's bundled digits, generated 2-D toys and graphs, a public-domain text
+and synthetic spoken digits shipped with the package), data augmentation and k-fold splits."""
 
 from dlcourse.data import augment
 from dlcourse.data.augment import (
@@ -17,6 +17,7 @@ from dlcourse.data.augment import (
 from dlcourse.data.digits import Split, load_digits
 from dlcourse.data.folds import kfold_indices
 from dlcourse.data.graphs import community_graph
+from dlcourse.data.speech import SpokenDigits, load_spoken_digits
 from dlcourse.data.text import CharVocab, load_shakespeare
 from dlcourse.data.toy import circles, spirals, two_moons, xor
 
@@ -24,6 +25,7 @@ __all__ = [
     "CharVocab",
     "Compose",
     "Split",
+    "SpokenDigits",
     "augment",
     "circles",
     "color_jitter",
@@ -32,6 +34,7 @@ __all__ = [
     "kfold_indices",
     "load_digits",
     "load_shakespeare",
+    "load_spoken_digits",
     "random_crop",
     "random_deletion",
     "random_hflip",
