@@ -54,6 +54,9 @@ enforced in unit tests; exit status 1 when one is missed, so the script can gate
   ``sklearn.metrics.confusion_matrix``, ``dlcourse.calibration.calibration_curve`` against scikit-learn's and
   ``expected_calibration_error`` against torchmetrics' ``binary_calibration_error``, 10 bins) within 3x: no backward
   pass, each a comparison or a bucketize and a few bincounts on both sides.
+- "stft" (``dlcourse.audio.spectrogram``: 64 waveforms of 5,200 samples, n_fft 256, hop 80, the speech notebook's
+  sizes) within 3x of ``torch.stft(...).abs() ** 2`` with the same Hann window: ours pads, frames by ``unfold`` and
+  multiplies by the real DFT matrices, O(N^2) per frame, where torch runs the FFT, O(N log N).
 On CUDA the ratios are printed without targets (launch overhead dominates at these sizes).
 """
 
@@ -74,7 +77,7 @@ import dlcourse.nn as dnn
 TARGETS = {"elementwise": 20.0, "dropout": 3.0, "reduction": 6.0, "layer": 1.5, "step": 1.5, "check": 2.0,
            "norm": 20.0, "vae": 3.0, "clip": 3.0, "block": 2.0, "resblock": 6.0,
            "ntxent": 3.0, "graph": 2.0, "fedavg": 2.0, "gpt": 2.0, "distill": 6.0,
-           "loop": 1.0, "coco": 10.0, "medical": 3.0,
+           "loop": 1.0, "coco": 10.0, "medical": 3.0, "stft": 3.0,
            "bleu": 2.0}
 Case = tuple[str, str, Callable[[], None], Callable[[], None]]  # (name, kind, ours, built-in)
 
@@ -421,6 +424,12 @@ def cases(device: torch.device) -> list[Case]:
                                                   reduction="batchmean", log_target=True), z_student)))
     out += _vision(device, g)
     out += _medical_metrics(device, g)
+    from dlcourse.audio import spectrogram
+
+    waves = torch.randn(64, 5200, generator=g).to(device).requires_grad_()  # (B, T_samples)
+    hann = torch.hann_window(256, device=device)
+    out.append(("spectrogram", "stft", _fwd_bwd(lambda w: spectrogram(w, 256, 80), waves),
+                _fwd_bwd(lambda w: torch.stft(w, 256, 80, window=hann, return_complex=True).abs() ** 2, waves)))
     if device.type == "cpu":
         from dlcourse.gradcheck import numerical_gradient
 

@@ -1,5 +1,6 @@
-"""Datasets that need no download (scikit-learn's bundled digits, generated 2-D toys and graphs, a public-domain text shipped
-with the package, DNA with a planted motif), data augmentation and k-fold splits."""
+"""Datasets that need no download (scikit-learn's bundled digits, generated 2-D toys, graphs, scenes and DNA with a planted
+motif, a public-domain text and synthetic spoken digits shipped with the package), data augmentation and k-fold
+splits."""
 
 from dlcourse.data import augment
 from dlcourse.data.augment import (
@@ -19,6 +20,7 @@ from dlcourse.data.dna import planted_motif_dna
 from dlcourse.data.folds import kfold_indices
 from dlcourse.data.graphs import community_graph
 from dlcourse.data.scenes import shape_scenes
+from dlcourse.data.speech import SpokenDigits, load_spoken_digits
 from dlcourse.data.text import CharVocab, load_shakespeare
 from dlcourse.data.toy import circles, spirals, two_moons, xor
 
@@ -26,6 +28,7 @@ __all__ = [
     "CharVocab",
     "Compose",
     "Split",
+    "SpokenDigits",
     "augment",
     "circles",
     "color_jitter",
@@ -35,6 +38,7 @@ __all__ = [
     "load_digits",
     "load_shakespeare",
     "planted_motif_dna",
+    "load_spoken_digits",
     "random_crop",
     "random_deletion",
     "random_hflip",

@@ -433,6 +433,10 @@ CATALOG: dict[str, Entry] = {
     'vision-predict': Entry(PREDICT, hidden=(
         "each prediction against the truth computed in the grader: the IoU with box_iou within 0.01, the boxes "
         "that survive with nms exactly, and the AP with average_precision within 0.01.")),
+    'vision-dice-grad': Entry(GRADIENT, hidden=(
+        "vectors, masks and batches of masks in float64 and float32 with targets from all background to all "
+        "foreground, compared with autograd in the loss and the gradient; and a perfect binary prediction, whose "
+        "gradient is (1 - 2 t_i) / (2 S_t).")),
     'vision-explain': Entry(EXPLAIN, hidden=''),
     # 05-applications/02-language
     'language-beam': Entry(BUG, hidden=(
@@ -464,6 +468,19 @@ CATALOG: dict[str, Entry] = {
         "target, specificity within 0.02 of the best threshold's), and the exact threshold on random small sets "
         "with ties, as tensors, lists and arrays.")),
     'medicine-explain': Entry(EXPLAIN, hidden=''),
+    # 05-applications/03-speech
+    'speech-spectrogram': Entry(IMPLEMENT, hidden=(
+        "an odd n_fft, a hop of 1 and a hop of n_fft, float32 waveforms, the shortest waveform allowed (n_fft // 2 + "
+        "1 samples), a batch of 8 of the lesson's utterances, each against torch.stft in values and gradients, and "
+        "a 0-d and a 3-d waveform that must raise ValueError.")),
+    'speech-predict': Entry(PREDICT, hidden=(
+        "each prediction against the truth, computed in the grader with dlcourse.audio.spectrogram of the three "
+        "tones of the prompt: the two bins and the number of frames exactly.")),
+    'speech-explain': Entry(EXPLAIN, hidden=''),
+    'speech-eer': Entry(IMPLEMENT, hidden=(
+        "two trials, 3,000 trials, float32 scores, bool labels and scores rounded to many ties, and the lesson's "
+        "trial scores, against dlcourse.audio.equal_error_rate within 1e-9, and a 2-d input and two one-class sets "
+        "of labels that must raise ValueError.")),
     # ---------------------------------------- end of 05-applications
 }
 

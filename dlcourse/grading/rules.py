@@ -964,11 +964,16 @@ RULES: dict[str, Rule] = {
         why=("dlcourse's box_iou is the exercise in one call; box_area is half of it, and nms and match_detections "
              'compute the IoU matrix on the way')),
     'vision-nms': Rule(
-        forbid=('dlcourse.vision.boxes:nms', 'dlcourse.vision.grid_detector:decode'),
+        forbid=('dlcourse.vision.boxes:nms',),
         allowed=('dlcourse.vision.box_iou (or your box_iou of Exercise 1), torch.sort or argsort, and a loop over '
                  'the boxes'),
-        why=("dlcourse's nms is the exercise in one call, and decode runs it on the detector's boxes; the IoU is "
-             'allowed because Exercise 1 was about it and this one is about the greedy loop')),
+        why=("dlcourse's nms is the exercise in one call (and what decode runs on the detector's boxes, so calling "
+             'decode calls it too); the IoU is allowed because Exercise 1 was about it and this one is about the '
+             'greedy loop')),
+    'vision-dice-grad': Rule(
+        autograd=True,
+        allowed='sums, products and elementwise arithmetic on the tensors, with the derivative worked out by hand',
+        why=('the derivative is the exercise: autograd through the loss returns it without the quotient rule')),
     'vision-predict': Rule(
         note='no code computes the answers: work each out from the definitions, before running anything.',
         allowed='literals: two numbers and a list of box indices',
@@ -1028,5 +1033,31 @@ RULES: dict[str, Rule] = {
                  'your sensitivity_specificity from Exercise 1 or dlcourse.metrics.sensitivity_specificity'),
         why=("dlcourse.metrics.threshold_for_sensitivity (the hidden tests' reference) is the answer in one call; "
              "roc_curve (dlcourse's or sklearn's) lists every threshold with its sensitivity, leaving one index")),
+    # 05-applications/03-speech
+    'speech-spectrogram': Rule(
+        forbid=('torch:stft', 'torch:Tensor.stft', 'dlcourse.audio.stft:spectrogram', 'dlcourse.audio.stft:frames',
+                'dlcourse.audio.mel:log_mel_spectrogram'),
+        allowed=('F.pad with mode="reflect", Tensor.unfold, torch.hann_window, torch.fft.rfft (or a DFT matrix of cos '
+                 'and sin), the squared real and imaginary parts, and transpose'),
+        why=("torch.stft (the tests' reference) and dlcourse.audio.spectrogram are the answer in one call, "
+             "log_mel_spectrogram calls the latter, and dlcourse.audio.frames does the padding and framing; "
+             'torch.fft.rfft stays allowed: the exercise is the centring, framing and windowing around the DFT, '
+             'and the lesson shows the DFT matrix that rfft computes')),
+    'speech-predict': Rule(
+        note='no code computes a prediction: work each out from the formulas, before running anything.',
+        allowed='literals: integers',
+        why=('a prediction is a commitment made before the check: the answer cell holds literals only, and the '
+             'visible test looks at their form, never at their values; the hidden test computes the spectrograms '
+             "of the three tones with dlcourse.audio.spectrogram in the grader")),
+    'speech-eer': Rule(
+        forbid=('dlcourse.audio.verification:equal_error_rate', 'dlcourse.audio.verification:far_frr',
+                'dlcourse.metrics:roc_curve', 'sklearn.metrics:roc_curve', 'sklearn.metrics:det_curve',
+                'torchmetrics.functional.classification:binary_eer', 'torchmetrics.functional.classification:eer',
+                'torchmetrics.functional.classification:binary_roc', 'torchmetrics.functional.classification:roc'),
+        allowed=('torch.unique, a comparison of the scores with every threshold (broadcasting) or torch.searchsorted, '
+                 'mean or sum, torch.nonzero and arithmetic on the two rates'),
+        why=("dlcourse.audio.equal_error_rate (the tests' reference) and torchmetrics' binary_eer are the answer in "
+             "one call; far_frr, roc_curve (dlcourse's, sklearn's, torchmetrics') and det_curve hand over both "
+             'error rates at every threshold, which leaves only the interpolation')),
     # ---------------------------------------- end of 05-applications
 }
