@@ -44,6 +44,9 @@ enforced in unit tests; exit status 1 when one is missed, so the script can gate
   ``nn.Linear``, as "block": the same unfused attention against torch's fused kernel;
 - "distill" (``dlcourse.nn.distillation_loss`` on (32, 32, 62) logits, tau 2) within 6x of ``F.kl_div`` with
   ``log_target=True`` on two ``F.log_softmax``, as "reduction".
+- "astar" (``dlcourse.planning.astar`` on a 64 x 64 cost map with 20 % blocked cells, corner to corner) within 2x of
+  ``networkx.astar_path`` with the same Manhattan heuristic on the same grid as a graph (built once, outside the
+  timing): both are a binary heap in pure Python; ours reads the map into lists first, networkx walks its dicts.
 On CUDA the ratios are printed without targets (launch overhead dominates at these sizes).
 """
 
@@ -63,7 +66,8 @@ import dlcourse.nn as dnn
 
 TARGETS = {"elementwise": 20.0, "dropout": 3.0, "reduction": 6.0, "layer": 1.5, "step": 1.5, "check": 2.0,
            "norm": 20.0, "vae": 3.0, "clip": 3.0, "block": 2.0, "resblock": 6.0,
-           "ntxent": 3.0, "graph": 2.0, "fedavg": 2.0, "gpt": 2.0, "distill": 6.0}
+           "ntxent": 3.0, "graph": 2.0, "fedavg": 2.0, "gpt": 2.0, "distill": 6.0,
+           "astar": 2.0}
 Case = tuple[str, str, Callable[[], None], Callable[[], None]]  # (name, kind, ours, built-in)
 
 
@@ -262,6 +266,20 @@ def _gpts(device: torch.device, g: torch.Generator) -> tuple[Callable[[], None],
     return run(ours, list(ours.parameters())), run(composed, theirs_params)
 
 
+def _astar_searches(device: torch.device, g: torch.Generator) -> tuple[Callable[[], None], Callable[[], None]]:
+    """dlcourse's A* against networkx's on a random 64 x 64 cost map (on the CPU: the search is pure Python)."""
+    import networkx as nx
+
+    from dlcourse.planning import astar, manhattan, to_networkx
+
+    cost = 1 + 9 * torch.rand(64, 64, generator=g)  # (H, W)
+    cost[torch.rand(64, 64, generator=g) < 0.2] = float("inf")
+    cost[0, 0] = cost[-1, -1] = 1.0
+    graph, h = to_networkx(cost), manhattan(cost, (63, 63))
+    return (lambda: astar(cost, (0, 0), (63, 63)) and None,
+            lambda: nx.astar_path(graph, (0, 0), (63, 63), heuristic=lambda u, v: h(u)) and None)
+
+
 def cases(device: torch.device) -> list[Case]:
     g = torch.Generator(device="cpu").manual_seed(0)
     x = torch.randn(256, 1024, generator=g).to(device).requires_grad_()
@@ -313,6 +331,7 @@ def cases(device: torch.device) -> list[Case]:
                 _fwd_bwd(lambda z: 4.0 * F.kl_div(F.log_softmax(z.flatten(0, 1) / 2, -1),
                                                   F.log_softmax(z_teacher.flatten(0, 1) / 2, -1),
                                                   reduction="batchmean", log_target=True), z_student)))
+    out.append(("astar", "astar", *_astar_searches(device, g)))
     if device.type == "cpu":
         from dlcourse.gradcheck import numerical_gradient
 

@@ -17,6 +17,7 @@ from dlcourse.data.augment import (
 from dlcourse.data.digits import Split, load_digits
 from dlcourse.data.folds import kfold_indices
 from dlcourse.data.graphs import community_graph
+from dlcourse.data.terrain import TerrainMaps, terrain_maps
 from dlcourse.data.text import CharVocab, load_shakespeare
 from dlcourse.data.toy import circles, spirals, two_moons, xor
 
@@ -24,6 +25,7 @@ __all__ = [
     "CharVocab",
     "Compose",
     "Split",
+    "TerrainMaps",
     "augment",
     "circles",
     "color_jitter",
@@ -40,6 +42,7 @@ __all__ = [
     "rotate",
     "spirals",
     "synonym_replacement",
+    "terrain_maps",
     "two_moons",
     "xor",
 ]
