@@ -17,6 +17,7 @@ from dlcourse.data.augment import (
 from dlcourse.data.digits import Split, load_digits
 from dlcourse.data.folds import kfold_indices
 from dlcourse.data.graphs import community_graph
+from dlcourse.data.road import road_scenes
 from dlcourse.data.terrain import TerrainMaps, terrain_maps
 from dlcourse.data.text import CharVocab, load_shakespeare
 from dlcourse.data.toy import circles, spirals, two_moons, xor
@@ -39,6 +40,7 @@ __all__ = [
     "random_hflip",
     "random_rotation",
     "random_scale",
+    "road_scenes",
     "rotate",
     "spirals",
     "synonym_replacement",
