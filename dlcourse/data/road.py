@@ -15,9 +15,10 @@ The two sensors:
 - ``camera`` (N, 3, H, W): the colours, plus Gaussian noise of standard deviation 0.03. At **night** every colour is
   multiplied by 0.15 and the noise is 0.05: a dark car on a dark road is then below the noise;
 - ``depth`` (N, 1, H, W): the distance of what each pixel sees, :math:`\log(Z / Z_{\min}) / \log(Z_{\max} / Z_{\min})`
-  in [0, 1] (the nearest ground row 0, the farthest 1, the sky 1: no return), plus Gaussian noise of standard deviation 0.03, and 20 % of the pixels without a return (set to 0), as
-  a sparse lidar projected into the image would give. Light does not change it: an object is a patch of constant
-  distance in front of a ground whose distance grows towards the horizon, day or night.
+  in [0, 1] (the nearest ground row 0, the farthest 1, the sky 1: no return), plus Gaussian noise of standard
+  deviation 0.01. As a lidar projected into the image gives it, it is sparse: its beams sweep every other row
+  only, and 15 % of the pixels on those rows have no return (both set to 0). Light does not change it: an object is
+  a patch of constant distance in front of a ground whose distance grows towards the horizon, day or night.
 
 Shapes: camera (N, 3, H, W) and depth (N, 1, H, W) float32 in [0, 1]; targets a list of N dicts with boxes
 (n_i, 4) float32 xyxy in pixels (x2, y2 exclusive) and labels (n_i,) long; night (N,) bool.
@@ -87,16 +88,16 @@ def road_scenes(n: int, image_size: int = 32, max_objects: int = 3, night_fracti
         for _ in range(int(torch.randint(1, max_objects + 1, (1,), generator=g))):
             for _attempt in range(20):
                 label = int(torch.randint(0, 2, (1,), generator=g))
-                bottom = int(torch.randint(horizon + 3, S, (1,), generator=g))  # last row of the object
+                bottom = int(torch.randint(horizon + 6, S, (1,), generator=g))  # last row of the object
                 scale = (bottom - horizon) / (S - horizon)  # 1 / Z: near objects are large
                 if label == 0:
-                    w = max(4, round((0.25 + 0.15 * float(torch.rand(1, generator=g))) * S * scale + 2))
-                    h = max(3, round(0.6 * w))
+                    w = max(6, round((0.3 + 0.15 * float(torch.rand(1, generator=g))) * S * scale + 3))
+                    h = max(4, round(0.6 * w))
                     span = max(1, int(half_width[bottom]) * 2 - w)
                     x1 = int(centre - half_width[bottom]) + int(torch.randint(0, span, (1,), generator=g))
                 else:
-                    h = max(4, round(0.3 * S * scale + 2))
-                    w = max(2, round(0.35 * h))
+                    h = max(6, round(0.3 * S * scale + 4))
+                    w = max(3, round(0.35 * h))
                     x1 = int(torch.randint(0, S - w + 1, (1,), generator=g))
                 x1 = min(max(x1, 0), S - w)
                 y1 = bottom + 1 - h
@@ -122,6 +123,7 @@ def road_scenes(n: int, image_size: int = 32, max_objects: int = 3, night_fracti
         camera[i] = img.clamp(0, 1)
         targets.append({"boxes": torch.tensor(boxes, dtype=torch.float32).reshape(-1, 4),
                         "labels": torch.tensor(labels, dtype=torch.long)})
-    depth = (depth + 0.03 * torch.randn(depth.shape, generator=g)).clamp(0, 1)
-    depth[torch.rand(depth.shape, generator=g) < 0.2] = 0.0  # no return on 20 % of the pixels
+    depth = (depth + 0.01 * torch.randn(depth.shape, generator=g)).clamp(0, 1)
+    depth[torch.rand(depth.shape, generator=g) < 0.15] = 0.0  # no return on 15 % of the pixels
+    depth[:, :, 1::2] = 0.0  # the lidar's beams sweep every other row only
     return camera, depth, targets, night
