@@ -104,3 +104,24 @@ def test_gp_on_cuda_matches_sklearn():
     assert gp.log_marginal_likelihood() == pytest.approx(sk.log_marginal_likelihood_value_, rel=1e-8)
     cpu = GaussianProcess().fit(X, t, optimize=True)                              # the same fit on either device
     torch.testing.assert_close(gp.lengthscale, cpu.lengthscale)
+
+
+def test_vision_on_cuda_matches_the_cpu():
+    from dlcourse.data import shape_scenes
+    from dlcourse.vision import GridDetector, average_precision, box_iou, decode, nms
+
+    g = torch.Generator().manual_seed(0)
+    corner = torch.rand(50, 2, generator=g) * 30
+    boxes = torch.cat([corner, corner + 2 + torch.rand(50, 2, generator=g) * 10], 1)
+    scores = torch.rand(50, generator=g)
+    torch.testing.assert_close(box_iou(boxes.cuda(), boxes.cuda()).cpu(), box_iou(boxes, boxes))
+    assert nms(boxes.cuda(), scores.cuda(), 0.5).cpu().tolist() == nms(boxes, scores, 0.5).tolist()
+    images, targets, _, _ = shape_scenes(8, seed=1)
+    model = GridDetector(width=8).eval()
+    with torch.no_grad():
+        on_cpu = decode(model(images), 32)
+        on_gpu = decode(model.cuda()(images.cuda()), 32)
+    assert on_gpu[0]["boxes"].device.type == "cuda"
+    gpu_targets = [{k: v.cuda() for k, v in t.items()} for t in targets]
+    assert average_precision(on_gpu, gpu_targets, 3).map == pytest.approx(average_precision(on_cpu, targets, 3).map,
+                                                                          abs=1e-6)

@@ -18,6 +18,7 @@ from dlcourse.data.digits import Split, load_digits
 from dlcourse.data.folds import kfold_indices
 from dlcourse.data.graphs import community_graph
 from dlcourse.data.road import road_scenes
+from dlcourse.data.scenes import shape_scenes
 from dlcourse.data.terrain import TerrainMaps, terrain_maps
 from dlcourse.data.text import CharVocab, load_shakespeare
 from dlcourse.data.toy import circles, spirals, two_moons, xor
@@ -42,6 +43,7 @@ __all__ = [
     "random_scale",
     "road_scenes",
     "rotate",
+    "shape_scenes",
     "spirals",
     "synonym_replacement",
     "terrain_maps",
