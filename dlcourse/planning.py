@@ -63,7 +63,11 @@ def _cell(cell: Sequence[int], H: int, W: int, name: str) -> Cell:
 
 def manhattan(cost: torch.Tensor | Sequence[Sequence[float]], goal: Cell) -> Callable[[Cell], float]:
     """The admissible heuristic h(n) = c_min * (|r - r_goal| + |c - c_goal|), c_min the smallest finite cost."""
-    finite = [v for row in _grid(cost) for v in row if v < math.inf]
+    return _manhattan(_grid(cost), goal)
+
+
+def _manhattan(c: list[list[float]], goal: Cell) -> Callable[[Cell], float]:
+    finite = [v for row in c for v in row if v < math.inf]
     c_min = min(finite) if finite else 0.0
     gr, gc = goal
     return lambda n: c_min * (abs(n[0] - gr) + abs(n[1] - gc))
@@ -89,7 +93,7 @@ def astar(cost: torch.Tensor | Sequence[Sequence[float]], start: Cell, goal: Cel
     H, W = len(c), len(c[0])
     start, goal = _cell(start, H, W, "start"), _cell(goal, H, W, "goal")
     if heuristic == "manhattan":
-        h = manhattan(cost, goal)
+        h = _manhattan(c, goal)
     elif heuristic == "zero":
         h = lambda n: 0.0  # noqa: E731 - Dijkstra's algorithm
     elif callable(heuristic):
