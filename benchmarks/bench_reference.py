@@ -60,6 +60,9 @@ enforced in unit tests; exit status 1 when one is missed, so the script can gate
 - "bleu" (``dlcourse.text.bleu``: corpus BLEU-4 of 200 candidates of 8 to 24 words, two references each) within 2x
   of ``torchmetrics.text.BLEUScore`` (update and compute) on the same tokens joined by spaces, CPU only: both count
   n-grams with Python ``Counter``s; torchmetrics also splits the strings and accumulates in tensors.
+- "astar" (``dlcourse.planning.astar`` on a 64 x 64 cost map with 20 % blocked cells, corner to corner) within 2x of
+  ``networkx.astar_path`` with the same Manhattan heuristic on the same grid as a graph (built once, outside the
+  timing): both are a binary heap in pure Python; ours reads the map into lists first, networkx walks its dicts.
 On CUDA the ratios are printed without targets (launch overhead dominates at these sizes).
 """
 
@@ -80,7 +83,7 @@ import dlcourse.nn as dnn
 TARGETS = {"elementwise": 20.0, "dropout": 3.0, "reduction": 6.0, "layer": 1.5, "step": 1.5, "check": 2.0,
            "norm": 20.0, "vae": 3.0, "clip": 3.0, "block": 2.0, "resblock": 6.0,
            "ntxent": 3.0, "graph": 2.0, "fedavg": 2.0, "gpt": 2.0, "distill": 6.0,
-           "loop": 1.0, "coco": 10.0, "medical": 3.0, "stft": 3.0,
+           "loop": 1.0, "coco": 10.0, "medical": 3.0, "stft": 3.0, "astar": 2.0,
            "bleu": 2.0}
 Case = tuple[str, str, Callable[[], None], Callable[[], None]]  # (name, kind, ours, built-in)
 
@@ -372,6 +375,18 @@ def _medical_metrics(device: torch.device, g: torch.Generator) -> list[Case]:
              lambda: sk_calibration_curve(y_np, p_np, n_bins=10) and None),
             ("ece", "medical", lambda: calibration.expected_calibration_error(y_dev, p_dev, 10) and None,
              lambda: binary_calibration_error(p_dev, y_dev, n_bins=10) and None)]
+def _astar_searches(device: torch.device, g: torch.Generator) -> tuple[Callable[[], None], Callable[[], None]]:
+    """dlcourse's A* against networkx's on a random 64 x 64 cost map (on the CPU: the search is pure Python)."""
+    import networkx as nx
+
+    from dlcourse.planning import astar, manhattan, to_networkx
+
+    cost = 1 + 9 * torch.rand(64, 64, generator=g)  # (H, W)
+    cost[torch.rand(64, 64, generator=g) < 0.2] = float("inf")
+    cost[0, 0] = cost[-1, -1] = 1.0
+    graph, h = to_networkx(cost), manhattan(cost, (63, 63))
+    return (lambda: astar(cost, (0, 0), (63, 63)) and None,
+            lambda: nx.astar_path(graph, (0, 0), (63, 63), heuristic=lambda u, v: h(u)) and None)
 
 
 def cases(device: torch.device) -> list[Case]:
@@ -433,6 +448,7 @@ def cases(device: torch.device) -> list[Case]:
     hann = torch.hann_window(256, device=device)
     out.append(("spectrogram", "stft", _fwd_bwd(lambda w: spectrogram(w, 256, 80), waves),
                 _fwd_bwd(lambda w: torch.stft(w, 256, 80, window=hann, return_complex=True).abs() ** 2, waves)))
+    out.append(("astar", "astar", *_astar_searches(device, g)))
     if device.type == "cpu":
         from dlcourse.gradcheck import numerical_gradient
 

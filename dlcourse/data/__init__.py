@@ -1,6 +1,6 @@
-"""Datasets that need no download (scikit-learn's bundled digits, generated 2-D toys, graphs, scenes and DNA with a planted
-motif, a public-domain text and synthetic spoken digits shipped with the package), data augmentation and k-fold
-splits."""
+"""Datasets that need no download (scikit-learn's bundled digits; generated 2-D toys, graphs, scenes, road scenes, terrain
+maps and DNA with a planted motif; a public-domain text and synthetic spoken digits shipped with the package), data
+augmentation and k-fold splits."""
 
 from dlcourse.data import augment
 from dlcourse.data.augment import (
@@ -19,8 +19,10 @@ from dlcourse.data.digits import Split, load_digits
 from dlcourse.data.dna import planted_motif_dna
 from dlcourse.data.folds import kfold_indices
 from dlcourse.data.graphs import community_graph
+from dlcourse.data.road import road_scenes
 from dlcourse.data.scenes import shape_scenes
 from dlcourse.data.speech import SpokenDigits, load_spoken_digits
+from dlcourse.data.terrain import TerrainMaps, terrain_maps
 from dlcourse.data.text import CharVocab, load_shakespeare
 from dlcourse.data.toy import circles, spirals, two_moons, xor
 
@@ -29,6 +31,7 @@ __all__ = [
     "Compose",
     "Split",
     "SpokenDigits",
+    "TerrainMaps",
     "augment",
     "circles",
     "color_jitter",
@@ -44,10 +47,12 @@ __all__ = [
     "random_hflip",
     "random_rotation",
     "random_scale",
+    "road_scenes",
     "rotate",
     "shape_scenes",
     "spirals",
     "synonym_replacement",
+    "terrain_maps",
     "two_moons",
     "xor",
 ]

@@ -481,6 +481,19 @@ CATALOG: dict[str, Entry] = {
         "two trials, 3,000 trials, float32 scores, bool labels and scores rounded to many ties, and the lesson's "
         "trial scores, against dlcourse.audio.equal_error_rate within 1e-9, and a 2-d input and two one-class sets "
         "of labels that must raise ValueError.")),
+    # 05-applications/05-autonomous-driving
+    'driving-predict': Entry(PREDICT, hidden=(
+        "each prediction against the mean average precision of the camera, range and fused detectors trained in the "
+        "notebook, on the day and the night scenes of the held-out set.")),
+    'driving-astar': Entry(IMPLEMENT, hidden=(
+        "random cost maps from 1 x 1 to 25 x 25 with 30 % of the cells blocked and random start and goal cells, "
+        "reachable or not, against dlcourse's Dijkstra (the cost, and the path checked move by move), the number "
+        "of cells expanded on two open maps against Dijkstra's, and cells outside the grid.")),
+    'driving-heuristic': Entry(BUG, hidden=(
+        "random maps of 8 x 8 to 20 x 20 with costs between 0.1 and 20 and 20 % blocked cells, random goals: the "
+        "heuristic never above the true cost to the goal, A* as cheap as Dijkstra from three starts, and fewer "
+        "cells expanded than Dijkstra on an open map with costs of 0.3.")),
+    'driving-explain': Entry(EXPLAIN, hidden=''),
     # ---------------------------------------- end of 05-applications
 }
 

@@ -1059,5 +1059,23 @@ RULES: dict[str, Rule] = {
         why=("dlcourse.audio.equal_error_rate (the tests' reference) and torchmetrics' binary_eer are the answer in "
              "one call; far_frr, roc_curve (dlcourse's, sklearn's, torchmetrics') and det_curve hand over both "
              'error rates at every threshold, which leaves only the interpolation')),
+    # 05-applications/05-autonomous-driving
+    'driving-predict': Rule(
+        note='no code computes a prediction: reason each one out from the two sensors, before running anything.',
+        allowed='literals: the offered strings',
+        why=('a prediction is a commitment made before the check: the answer cell holds literals only, the visible '
+             'test checks their form, and the hidden test compares them with the mAP of the three detectors')),
+    'driving-astar': Rule(
+        forbid=('dlcourse.planning:astar', 'dlcourse.planning:dijkstra', 'networkx:astar_path',
+                'networkx:astar_path_length', 'networkx:dijkstra_path', 'networkx:dijkstra_path_length',
+                'networkx:shortest_path', 'networkx:shortest_path_length', 'networkx:single_source_dijkstra',
+                'networkx:multi_source_dijkstra', 'networkx:bidirectional_dijkstra'),
+        allowed='heapq (heappush, heappop), a dict of costs g and of parents, a set of expanded cells and cost.tolist()',
+        why=("dlcourse.planning.astar / dijkstra (the hidden tests' reference) and networkx's shortest-path functions "
+             'on the grid as a graph return the optimal path in one call')),
+    'driving-heuristic': Rule(
+        forbid=('dlcourse.planning:manhattan',),
+        allowed='torch.isfinite, min over the finite costs and abs',
+        why="dlcourse.planning.manhattan is the repaired heuristic in one call"),
     # ---------------------------------------- end of 05-applications
 }
