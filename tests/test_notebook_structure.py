@@ -52,6 +52,9 @@ def test_exercise_conventions(path: Path):
         assert parts["hidden"]["points"] > parts["visible"]["points"], f"{stem}: hidden tests must be worth most points"
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
+        # a prompt carries RULES[stem].sentence(), which begins with its own label
+        assert "**From scratch:** **From scratch:**" not in cell.source, \
+            f"{path.name}: a prompt says 'From scratch:' twice: RULES[stem].sentence() already begins with it"
         if meta.get("solution") or meta.get("grade"):
             assert "remove-cell" in cell.metadata.get("tags", []), \
                 f"{path.name}: cell {meta['grade_id']} must be tagged remove-cell so the book hides it"
