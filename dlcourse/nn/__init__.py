@@ -27,6 +27,7 @@ from dlcourse.nn.init import kaiming_normal_, kaiming_uniform_, xavier_normal_, 
 from dlcourse.nn.linear import MLP, Linear
 from dlcourse.nn.losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
 from dlcourse.nn.recurrent import GRU, LSTM, RNN, gru_cell, lstm_cell, rnn_cell
+from dlcourse.nn.separable import DepthwiseSeparableConv2d, depthwise_conv2d
 from dlcourse.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm, batch_norm, layer_norm
 from dlcourse.nn.regularization import l1_penalty, l2_penalty
 from dlcourse.nn.resnet import ResidualBlock, ResNet
@@ -48,6 +49,7 @@ __all__ = [
     "BatchNorm1d",
     "BatchNorm2d",
     "Conv2d",
+    "DepthwiseSeparableConv2d",
     "Discriminator",
     "Dropout",
     "GCNConv",
@@ -105,4 +107,5 @@ __all__ = [
     "teacher_forcing_loss",
     "xavier_normal_",
     "xavier_uniform_",
+    "depthwise_conv2d",
 ]
