@@ -495,6 +495,20 @@ CATALOG: dict[str, Entry] = {
         "cells expanded than Dijkstra on an open map with costs of 0.3.")),
     'driving-explain': Entry(EXPLAIN, hidden=''),
     # ---------------------------------------- end of 05-applications
+    # ========== Chapter 06-challenges-tools ==========
+    # 06-challenges-tools/01-challenges
+
+    # 06-challenges-tools/02-lightweight-models
+
+    # 06-challenges-tools/03-reinforcement-learning
+
+    # 06-challenges-tools/04-cross-modal-ethics-safety
+
+    # 06-challenges-tools/05-tools-frameworks
+
+    # 06-challenges-tools/06-outlook
+
+    # ---------------------------------------- end of 06-challenges-tools
 }
 
 

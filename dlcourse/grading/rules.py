@@ -1078,4 +1078,18 @@ RULES: dict[str, Rule] = {
         allowed='torch.isfinite, min over the finite costs and abs',
         why="dlcourse.planning.manhattan is the repaired heuristic in one call"),
     # ---------------------------------------- end of 05-applications
+    # ========== Chapter 06-challenges-tools ==========
+    # 06-challenges-tools/01-challenges
+
+    # 06-challenges-tools/02-lightweight-models
+
+    # 06-challenges-tools/03-reinforcement-learning
+
+    # 06-challenges-tools/04-cross-modal-ethics-safety
+
+    # 06-challenges-tools/05-tools-frameworks
+
+    # 06-challenges-tools/06-outlook
+
+    # ---------------------------------------- end of 06-challenges-tools
 }

@@ -6,7 +6,8 @@ the exercise's from-scratch rule (using a forbidden built-in is caught by the ru
 values, and proves nothing about them) and defines the same names as the solution.
 """
 
-from tests.wrong_answers import advances, applications, basics, introduction, model_types, training
+from tests.wrong_answers import (advances, applications, basics, challenges_tools, introduction, model_types,
+                                 training)
 
 WRONG: dict[str, list[tuple[str, str]]] = {**introduction.WRONG, **basics.WRONG, **model_types.WRONG, **training.WRONG,
-                                              **advances.WRONG, **applications.WRONG}
+                                              **advances.WRONG, **applications.WRONG, **challenges_tools.WRONG}

@@ -1,0 +1,96 @@
+r"""What a model costs: parameters, floating-point operations, bytes and measured latency.
+
+Three numbers describe the cost of a network, and they do not move together:
+
+- **parameters** :math:`P`, the numbers a model stores (its size on disk is :math:`P` times the bytes per number);
+- **FLOPs**, the floating-point operations of one forward pass, counting a multiply-add as 2 (PyTorch's
+  ``torch.utils.flop_counter`` counts them this way). For a layer that maps :math:`C_\text{in}` channels to
+  :math:`C_\text{out}` with a :math:`k_h \times k_w` kernel in ``groups`` groups, over an
+  :math:`H_\text{out} \times W_\text{out}` output and a batch of :math:`B`,
+
+  .. math::
+
+      \text{FLOPs}_\text{conv} = 2\, B\, C_\text{out}\, H_\text{out} W_\text{out}\, \frac{C_\text{in}}{\text{groups}}\,
+      k_h k_w, \qquad \text{FLOPs}_\text{linear} = 2\, B\, D_\text{in} D_\text{out}
+
+  (biases, activations and pooling are left out: they are a few operations per output, not per weight);
+- **latency**, the wall-clock time of one forward pass on a given machine, which also depends on memory traffic,
+  on how well the kernels use the hardware and on the batch size: a model with fewer FLOPs is not always faster.
+
+``count_flops`` runs the model once under ``FlopCounterMode`` (so it sees every matrix product and convolution,
+however the model calls them); ``conv2d_flops`` and ``linear_flops`` are the formulas above, which the tests hold
+equal to it.
+"""
+
+from __future__ import annotations
+
+import io
+import statistics
+import time
+from collections.abc import Callable
+
+import torch
+from torch import Tensor, nn
+from torch.utils.flop_counter import FlopCounterMode
+
+
+def count_parameters(model: nn.Module, trainable_only: bool = False) -> int:
+    """The number of parameters (each shared tensor counted once)."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
+
+
+def conv2d_flops(in_channels: int, out_channels: int, kernel_size: int | tuple[int, int], out_hw: tuple[int, int],
+                 groups: int = 1, batch: int = 1) -> int:
+    """FLOPs of a 2-D convolution: 2 B C_out H_out W_out (C_in / groups) k_h k_w (no bias)."""
+    kh, kw = (kernel_size, kernel_size) if isinstance(kernel_size, int) else kernel_size
+    if in_channels % groups or out_channels % groups:
+        raise ValueError(f"groups={groups} must divide in_channels={in_channels} and out_channels={out_channels}")
+    return 2 * batch * out_channels * out_hw[0] * out_hw[1] * (in_channels // groups) * kh * kw
+
+
+def linear_flops(in_features: int, out_features: int, batch: int = 1) -> int:
+    """FLOPs of a linear layer: 2 B D_in D_out (no bias)."""
+    return 2 * batch * in_features * out_features
+
+
+def count_flops(model: Callable[..., Tensor], *inputs: Tensor) -> int:
+    """FLOPs of one forward pass of ``model(*inputs)``, as torch's ``FlopCounterMode`` counts them."""
+    counter = FlopCounterMode(display=False)
+    with torch.no_grad(), counter:
+        model(*inputs)
+    return int(counter.get_total_flops())
+
+
+def size_in_bytes(model: nn.Module) -> int:
+    """Bytes of the model's saved ``state_dict`` (what ``torch.save`` writes; quantized weights count as stored)."""
+    buffer = io.BytesIO()
+    torch.save(model.state_dict(), buffer)
+    return buffer.getbuffer().nbytes
+
+
+def _synchronize(inputs: tuple[Tensor, ...]) -> None:
+    for x in inputs:
+        if isinstance(x, Tensor) and x.device.type == "cuda":
+            torch.cuda.synchronize(x.device)
+            return
+
+
+def measure_latency(model: Callable[..., Tensor], *inputs: Tensor, repeats: int = 20, warmup: int = 3) -> float:
+    """The median wall-clock time in seconds of one forward pass (under ``torch.no_grad``).
+
+    ``warmup`` passes run first and are not timed (the first calls allocate memory and choose kernels). On a GPU the
+    device is synchronised before each clock reading, since CUDA calls return before the work is done. The median of
+    ``repeats`` passes is robust to the odd slow pass; it still depends on the machine and on what else runs on it.
+    """
+    if repeats < 1 or warmup < 0:
+        raise ValueError(f"repeats must be at least 1 and warmup at least 0, got {repeats} and {warmup}")
+    times = []
+    with torch.no_grad():
+        for i in range(warmup + repeats):
+            _synchronize(inputs)
+            start = time.perf_counter()
+            model(*inputs)
+            _synchronize(inputs)
+            if i >= warmup:
+                times.append(time.perf_counter() - start)
+    return statistics.median(times)
