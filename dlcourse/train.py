@@ -18,6 +18,18 @@ epochs without improvement::
 The model's device is where the batches go (``next(model.parameters()).device``), so the
 caller decides the device once, with ``model.to(get_device())``.
 
+TensorBoard: given ``writer`` (a ``torch.utils.tensorboard.SummaryWriter``, or anything with its
+``add_scalar(tag, value, step)``), ``fit`` logs what it records: ``loss/train`` and ``loss/val`` and each
+validation metric as ``<name>/val`` once per epoch (step = the epoch, from 1), the loss of every batch as
+``batch/loss`` (step = the batch count, from 1) and the learning rate as ``lr`` (step = the epoch). The caller
+owns the writer: ``fit`` flushes it after every epoch and never closes it. Then ``tensorboard --logdir runs``::
+
+    writer = SummaryWriter("runs/mlp")
+    fit(model, train_loader, loss_fn=cross_entropy, optimizer=opt, epochs=20, val_loader=val_loader, writer=writer)
+
+A learning-rate ``scheduler`` steps after every optimizer step (once per batch), the way
+``OneCycleLR`` and warm-up schedules count; give a per-epoch schedule its steps in batches.
+
 The progress bar is tqdm's; it is switched off by ``progress=False`` or by the environment
 variable ``TQDM_DISABLE=1`` (the test suite sets it, so stored notebook outputs stay clean).
 """
@@ -157,6 +169,8 @@ def fit(
     penalty: Callable[[nn.Module], Tensor] | None = None,
     early_stopping: EarlyStopping | None = None,
     progress: bool = True,
+    scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
+    writer=None,
 ) -> dict[str, list[float]]:
     """Train ``model`` for ``epochs`` epochs and return its history.
 
@@ -167,17 +181,24 @@ def fit(
     ``early_stopping`` (an :class:`EarlyStopping`) watches ``val_loss`` after every epoch: training
     ends early when it says stop (the history then has fewer than ``epochs`` entries), and the model
     gets its best weights back at the end when ``early_stopping.restore_best`` is set.
+
+    ``scheduler`` steps after every optimizer step; ``writer`` (a TensorBoard ``SummaryWriter``) receives the
+    history as it is recorded (see the module docstring for the tags).
     """
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
     if early_stopping is not None and val_loader is None:
         raise ValueError("early stopping watches the validation loss: pass val_loader too")
+    if writer is not None and not callable(getattr(writer, "add_scalar", None)):
+        raise TypeError(f"writer must have add_scalar(tag, value, step), like a SummaryWriter; got {type(writer).__name__}")
     device = _model_device(model)
     history: dict[str, list[float]] = {"train_loss": []}
     bar = tqdm(range(epochs), desc="epochs", leave=False, disable=not progress or _tqdm_disabled())
-    for _ in bar:
+    batches = 0
+    for epoch in bar:
         model.train()
         total, n = 0.0, 0
+        lr = optimizer.param_groups[0]["lr"]    # the rate this epoch starts with
         for x, y in train_loader:
             x, y = x.to(device), y.to(device)
             loss = loss_fn(model(x), y)
@@ -185,14 +206,28 @@ def fit(
             optimizer.zero_grad(set_to_none=True)
             objective.backward()
             optimizer.step()
+            if scheduler is not None:
+                scheduler.step()
             total += loss.item() * len(x)
             n += len(x)
+            batches += 1
+            if writer is not None:
+                writer.add_scalar("batch/loss", loss.item(), batches)
+        if n == 0:
+            raise ValueError("train_loader gave no batches")
         history["train_loss"].append(total / n)
+        if writer is not None:
+            writer.add_scalar("loss/train", total / n, epoch + 1)
+            writer.add_scalar("lr", lr, epoch + 1)
         postfix = {"train_loss": f"{total / n:.4f}"}
         if val_loader is not None:
             for name, value in evaluate(model, val_loader, loss_fn, metrics).items():
                 history.setdefault(f"val_{name}", []).append(value)
                 postfix[f"val_{name}"] = f"{value:.4f}"
+                if writer is not None:
+                    writer.add_scalar(f"{name}/val", value, epoch + 1)
+        if writer is not None and callable(getattr(writer, "flush", None)):
+            writer.flush()
         bar.set_postfix(postfix)
         if early_stopping is not None and early_stopping.step(history["val_loss"][-1], model):
             break
