@@ -1088,6 +1088,18 @@ RULES: dict[str, Rule] = {
     # 06-challenges-tools/04-cross-modal-ethics-safety
 
     # 06-challenges-tools/05-tools-frameworks
+    'tools-predict': Rule(
+        note='no code computes a prediction: reason each one out from what each tool does with Python, before running anything.',
+        allowed='literals: two lists of three numbers and one of the offered strings',
+        why=('a prediction is a commitment made before the check: the answer cell holds literals only, the visible '
+             'test checks their form, and the hidden test runs the function eagerly, traced, exported and compiled '
+             'in the grader')),
+    'tools-deploy': Rule(
+        forbid=('dlcourse.export:export_onnx', 'dlcourse.export:run_onnx', 'dlcourse.export:max_difference'),
+        allowed=('torch.onnx.export(..., dynamo=True, dynamic_shapes=...) with torch.export.Dim, model.eval() and '
+                 'model.train(mode), onnxruntime.InferenceSession and its run, Tensor.detach, cpu and numpy'),
+        why=("dlcourse.export.export_onnx is the repaired export in one call (eval mode, the mode given back, a dynamic "
+             "batch dimension), run_onnx the repaired prediction, and max_difference calls both")),
 
     # 06-challenges-tools/06-outlook
 
