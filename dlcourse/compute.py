@@ -94,3 +94,31 @@ def measure_latency(model: Callable[..., Tensor], *inputs: Tensor, repeats: int 
             if i >= warmup:
                 times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def training_step_flops(model: nn.Module, loss_fn: Callable[[Tensor, Tensor], Tensor], x: Tensor, y: Tensor) -> int:
+    r"""FLOPs of one training step, the forward pass, the loss and the backward pass, as ``FlopCounterMode`` counts.
+
+    The backward pass of a linear or convolutional layer computes two products as large as its forward one, the
+    gradient of the weights and the gradient of the layer's input, so a step costs about 3 forward passes; the
+    first layer skips its input's gradient (nothing upstream needs it), so a step costs somewhat less. For a
+    network of linear layers with :math:`N` weights, over a batch of :math:`B`, the rule of thumb
+    :math:`6 N B` counts all three products of every layer. The gradients are left in ``.grad`` (zero them after).
+    """
+    counter = FlopCounterMode(display=False)
+    with counter:
+        loss_fn(model(x), y).backward()
+    return int(counter.get_total_flops())
+
+
+def energy_from_flops(flops: float, peak_flops_per_second: float, watts: float, utilization: float) -> float:
+    r"""Joules to compute ``flops`` on a device of the given peak throughput and power, at a fraction of its peak.
+
+    .. math::  E = \frac{\text{FLOPs}}{u \cdot \text{peak}} \cdot P
+
+    (time at the achieved throughput, times the device's power). It leaves out the rest of the server, cooling (a
+    data centre's power usage effectiveness, PUE) and idle time, so it is a lower bound for a real run.
+    """
+    if flops < 0 or peak_flops_per_second <= 0 or watts <= 0 or not 0 < utilization <= 1:
+        raise ValueError("need flops >= 0, a positive peak throughput and power, and a utilization in (0, 1]")
+    return flops / (utilization * peak_flops_per_second) * watts

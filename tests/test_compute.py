@@ -48,3 +48,32 @@ def test_measure_latency_is_positive_and_checks_arguments():
     assert 0 < t < 1
     with pytest.raises(ValueError):
         measure_latency(model, torch.randn(4, 10), repeats=0)
+
+
+def test_training_step_flops_of_linear_layers_by_hand():
+    import torch.nn.functional as F
+
+    from dlcourse.compute import training_step_flops
+
+    mlp = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10))
+    x, y = torch.randn(32, 64), torch.randint(0, 10, (32,))
+    forward = linear_flops(64, 128, 32) + linear_flops(128, 10, 32)
+    # backward: weights' gradients of both layers, the input's gradient of the second only
+    backward = linear_flops(64, 128, 32) + 2 * linear_flops(128, 10, 32)
+    assert training_step_flops(mlp, F.cross_entropy, x, y) == forward + backward
+    assert mlp[0].weight.grad is not None
+    # with an input that needs its gradient, every layer costs 3 forward passes: the rule 6 N B for the weights
+    x.requires_grad_()
+    mlp.zero_grad()
+    weights = 64 * 128 + 128 * 10
+    assert training_step_flops(mlp, F.cross_entropy, x, y) == 6 * weights * 32
+
+
+def test_energy_from_flops():
+    from dlcourse.compute import energy_from_flops
+
+    # 1e15 FLOPs at half of a 1e14 FLOP/s peak take 20 s; at 400 W that is 8000 J
+    assert energy_from_flops(1e15, 1e14, 400, 0.5) == pytest.approx(8000)
+    for bad in [(-1, 1e14, 400, 0.5), (1e15, 0, 400, 0.5), (1e15, 1e14, 400, 0), (1e15, 1e14, 400, 1.5)]:
+        with pytest.raises(ValueError):
+            energy_from_flops(*bad)

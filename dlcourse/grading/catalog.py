@@ -516,6 +516,13 @@ CATALOG: dict[str, Entry] = {
     'tools-explain': Entry(EXPLAIN, hidden=''),
 
     # 06-challenges-tools/06-outlook
+    'outlook-flops': Entry(IMPLEMENT, hidden=(
+        "twelve random networks of 1 to 5 layers with widths from 1 to 40 and batches of 1, 2, 17 and 100, with and "
+        "without the input's gradient, against FlopCounterMode, and the widths as a tuple.")),
+    'outlook-energy': Entry(PREDICT, hidden=(
+        "the estimate against the operations of ten epochs of training counted with FlopCounterMode in the grader "
+        "(within a factor of 3), and the comparison with 2 x 175e9 operations for one token of GPT-3.")),
+    'outlook-explain': Entry(EXPLAIN, hidden=''),
 
     # ---------------------------------------- end of 06-challenges-tools
 }

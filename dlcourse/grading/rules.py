@@ -1102,6 +1102,18 @@ RULES: dict[str, Rule] = {
              "batch dimension), run_onnx the repaired prediction, and max_difference calls both")),
 
     # 06-challenges-tools/06-outlook
+    'outlook-flops': Rule(
+        forbid=('dlcourse.compute:training_step_flops', 'dlcourse.compute:count_flops',
+                'torch.utils.flop_counter:FlopCounterMode'),
+        allowed='arithmetic on the widths (products and sums, a loop over the layers), dlcourse.compute.linear_flops',
+        why=("dlcourse.compute.training_step_flops (the tests' reference) and FlopCounterMode count the step by "
+             'running it; count_flops gives the forward half')),
+    'outlook-energy': Rule(
+        note='no code computes an estimate: work each out from the numbers printed above, before running anything.',
+        allowed='literals: a positive number and one of the offered strings',
+        why=('an estimate is a commitment made before the count: the answer cell holds literals only, the visible test '
+             "checks their form, and the hidden test counts the training run's operations with FlopCounterMode in "
+             'the grader')),
 
     # ---------------------------------------- end of 06-challenges-tools
 }

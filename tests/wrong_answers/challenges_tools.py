@@ -63,5 +63,49 @@ def deploy(model, example, path):
     ],
 
     # ---------------------------------------------------------------- 06-outlook
+    'outlook-flops': [
+        ("the rule 6 N B for every layer: the first layer's input gradient counted", '''
+def mlp_training_flops(sizes, batch, input_requires_grad=False):
+    if len(sizes) < 2 or min(sizes) < 1 or batch < 1:
+        raise ValueError("bad sizes")
+    return sum(6 * batch * m * n for m, n in zip(sizes[:-1], sizes[1:]))
+'''),
+        ("a multiply-add counted as one operation", '''
+def mlp_training_flops(sizes, batch, input_requires_grad=False):
+    if len(sizes) < 2 or min(sizes) < 1 or batch < 1:
+        raise ValueError("bad sizes")
+    total = 0
+    for i, (m, n) in enumerate(zip(sizes[:-1], sizes[1:])):
+        total += (3 if i > 0 or input_requires_grad else 2) * batch * m * n
+    return total
+'''),
+        ("input_requires_grad ignored", '''
+def mlp_training_flops(sizes, batch, input_requires_grad=False):
+    if len(sizes) < 2 or min(sizes) < 1 or batch < 1:
+        raise ValueError("bad sizes")
+    total = 0
+    for i, (m, n) in enumerate(zip(sizes[:-1], sizes[1:])):
+        total += (6 if i > 0 else 4) * batch * m * n
+    return total
+'''),
+        ("no check of the widths", '''
+def mlp_training_flops(sizes, batch, input_requires_grad=False):
+    total = 0
+    for i, (m, n) in enumerate(zip(sizes[:-1], sizes[1:])):
+        total += (6 if i > 0 or input_requires_grad else 4) * batch * m * n
+    return total
+'''),
+    ],
+    'outlook-energy': [
+        ("the estimate as a string with units", '''
+PREDICTION = {"training_flops": "1 GFLOP", "larger": "one GPT-3 token"}
+'''),
+        ("the comparison answered with a name not offered", '''
+PREDICTION = {"training_flops": 1.0e9, "larger": "GPT-3"}
+'''),
+        ("an impossible estimate of zero operations", '''
+PREDICTION = {"training_flops": 0, "larger": "the CNN's training"}
+'''),
+    ],
 
 }
