@@ -171,6 +171,7 @@ def fit(
     progress: bool = True,
     scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
     writer=None,
+    desc: str = "epochs",
 ) -> dict[str, list[float]]:
     """Train ``model`` for ``epochs`` epochs and return its history.
 
@@ -183,7 +184,7 @@ def fit(
     gets its best weights back at the end when ``early_stopping.restore_best`` is set.
 
     ``scheduler`` steps after every optimizer step; ``writer`` (a TensorBoard ``SummaryWriter``) receives the
-    history as it is recorded (see the module docstring for the tags).
+    history as it is recorded (see the module docstring for the tags). ``desc`` labels the progress bar.
     """
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
@@ -193,7 +194,7 @@ def fit(
         raise TypeError(f"writer must have add_scalar(tag, value, step), like a SummaryWriter; got {type(writer).__name__}")
     device = _model_device(model)
     history: dict[str, list[float]] = {"train_loss": []}
-    bar = tqdm(range(epochs), desc="epochs", leave=False, disable=not progress or _tqdm_disabled())
+    bar = tqdm(range(epochs), desc=desc, leave=False, disable=not progress or _tqdm_disabled())
     batches = 0
     for epoch in bar:
         model.train()

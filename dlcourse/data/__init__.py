@@ -1,6 +1,6 @@
 """Datasets that need no download (scikit-learn's bundled digits; generated 2-D toys, graphs, scenes, road scenes, terrain
 maps and DNA with a planted motif; a public-domain text and synthetic spoken digits shipped with the package), data
-augmentation and k-fold splits."""
+augmentation, k-fold splits and shuffled mini-batches of tensors in memory."""
 
 from dlcourse.data import augment
 from dlcourse.data.augment import (
@@ -15,6 +15,7 @@ from dlcourse.data.augment import (
     rotate,
     synonym_replacement,
 )
+from dlcourse.data.batches import TensorBatches
 from dlcourse.data.digits import Split, load_digits
 from dlcourse.data.dna import planted_motif_dna
 from dlcourse.data.folds import kfold_indices
@@ -30,6 +31,7 @@ __all__ = [
     "CharVocab",
     "Compose",
     "Split",
+    "TensorBatches",
     "SpokenDigits",
     "TerrainMaps",
     "augment",
