@@ -501,6 +501,19 @@ CATALOG: dict[str, Entry] = {
     # 06-challenges-tools/02-lightweight-models
 
     # 06-challenges-tools/03-reinforcement-learning
+    'reinforcement-returns': Entry(IMPLEMENT, hidden=(
+        "random rewards of 1 to 50 steps, one stream and batches of up to 8, gamma 0, 0.3, 0.99 and 1, float32 and "
+        "float64, episode ends nowhere, everywhere and at random, against dlcourse.rl.returns_to_go and the direct "
+        "sum, and 3-d rewards, mismatched dones and gamma outside [0, 1] that must raise ValueError.")),
+    'reinforcement-grad': Entry(GRADIENT, hidden=(
+        "random policies with 2 to 6 actions, 1 to 9 features and 1 to 40 steps, float32 and float64, baselines as "
+        "tensors and as floats, against autograd of the summed weighted log-probabilities computed in the test, "
+        "and mismatched shapes that must raise ValueError.")),
+    'reinforcement-bug': Entry(BUG, hidden=(
+        "other batches of 1 to 50 steps with 2 to 6 actions in float32 and float64, and values produced by a "
+        "linear layer: the loss's value, its gradient on the logits against the REINFORCE formula and its gradient "
+        "on the values (and the layer's weights) against the value loss's alone.")),
+    'reinforcement-explain': Entry(EXPLAIN, hidden=''),
 
     # 06-challenges-tools/04-cross-modal-ethics-safety
 

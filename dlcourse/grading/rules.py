@@ -1084,6 +1084,23 @@ RULES: dict[str, Rule] = {
     # 06-challenges-tools/02-lightweight-models
 
     # 06-challenges-tools/03-reinforcement-learning
+    'reinforcement-returns': Rule(
+        forbid=('dlcourse.rl:discounted_returns', 'dlcourse.rl:returns_to_go'),
+        allowed=('a loop over the steps from the last to the first, torch.zeros / torch.empty_like, indexing with '
+                 '[..., t], multiplication by gamma and by (~dones) as a float'),
+        why=("dlcourse.rl.returns_to_go (the hidden tests' reference) is the answer in one call, and "
+             'dlcourse.rl.discounted_returns gives it for one stream of rewards')),
+    'reinforcement-grad': Rule(
+        forbid=('dlcourse.rl:reinforce_loss',),
+        autograd=True,
+        allowed=('torch.softmax, torch.nn.functional.one_hot, subtraction, broadcasting and the matrix product '
+                 '(the transpose of a (N, A) weight matrix times the (N, D) states)'),
+        why=('the derivative is the exercise: autograd of the summed, weighted log-probabilities (or of '
+             "dlcourse.rl.reinforce_loss, whose gradient is minus this estimate) returns it in one call")),
+    'reinforcement-bug': Rule(
+        forbid=('dlcourse.rl:reinforce_loss',),
+        allowed='torch.log_softmax, gather (or indexing), .detach(), squares and means',
+        why=("dlcourse.rl.reinforce_loss is the repaired policy term in one call: it detaches the weights G - b")),
 
     # 06-challenges-tools/04-cross-modal-ethics-safety
 

@@ -6,6 +6,125 @@ WRONG: dict[str, list[tuple[str, str]]] = {
     # ---------------------------------------------------------------- 02-lightweight-models
 
     # ---------------------------------------------------------------- 03-reinforcement-learning
+    'reinforcement-returns': [
+        ("a forward loop: each step adds the rewards before it instead of after it", '''
+def returns(rewards, dones, gamma):
+    if rewards.dim() not in (1, 2) or not 0.0 <= gamma <= 1.0:
+        raise ValueError("bad input")
+    if dones is None:
+        dones = torch.zeros(rewards.shape, dtype=torch.bool)
+    if dones.shape != rewards.shape:
+        raise ValueError("bad dones")
+    out = torch.empty_like(rewards)
+    running = torch.zeros(rewards.shape[:-1], dtype=rewards.dtype)
+    for t in range(rewards.shape[-1]):
+        running = rewards[..., t] + gamma * (~dones[..., t]).to(rewards.dtype) * running
+        out[..., t] = running
+    return out
+'''),
+        ("the running return reset before adding the reward of the step where the episode ends", '''
+def returns(rewards, dones, gamma):
+    if rewards.dim() not in (1, 2) or not 0.0 <= gamma <= 1.0:
+        raise ValueError("bad input")
+    if dones is None:
+        dones = torch.zeros(rewards.shape, dtype=torch.bool)
+    if dones.shape != rewards.shape:
+        raise ValueError("bad dones")
+    out = torch.empty_like(rewards)
+    running = torch.zeros(rewards.shape[:-1], dtype=rewards.dtype)
+    for t in range(rewards.shape[-1] - 1, -1, -1):
+        running = (rewards[..., t] + gamma * running) * (~dones[..., t]).to(rewards.dtype)
+        out[..., t] = running
+    return out
+'''),
+        ("the episode ends ignored: the return runs on into the next episode", '''
+def returns(rewards, dones, gamma):
+    if rewards.dim() not in (1, 2) or not 0.0 <= gamma <= 1.0:
+        raise ValueError("bad input")
+    if dones is not None and dones.shape != rewards.shape:
+        raise ValueError("bad dones")
+    out = torch.empty_like(rewards)
+    running = torch.zeros(rewards.shape[:-1], dtype=rewards.dtype)
+    for t in range(rewards.shape[-1] - 1, -1, -1):
+        running = rewards[..., t] + gamma * running
+        out[..., t] = running
+    return out
+'''),
+        ("the running return in float32, so float64 rewards come back as float32", '''
+def returns(rewards, dones, gamma):
+    if rewards.dim() not in (1, 2) or not 0.0 <= gamma <= 1.0:
+        raise ValueError("bad input")
+    if dones is None:
+        dones = torch.zeros(rewards.shape, dtype=torch.bool)
+    if dones.shape != rewards.shape:
+        raise ValueError("bad dones")
+    out = torch.zeros(rewards.shape)
+    running = torch.zeros(rewards.shape[:-1])
+    for t in range(rewards.shape[-1] - 1, -1, -1):
+        running = rewards[..., t] + gamma * (~dones[..., t]).float() * running
+        out[..., t] = running
+    return out
+'''),
+    ],
+    'reinforcement-grad': [
+        ("the gradient of the logit z_a: the one-hot vector without - pi", '''
+def reinforce_gradient(W, states, actions, G, baseline):
+    if states.shape[1] != W.shape[1] or actions.shape != (states.shape[0],) or G.shape != (states.shape[0],):
+        raise ValueError("shapes")
+    score = F.one_hot(actions, W.shape[0]).to(W.dtype)
+    return ((G - baseline)[:, None] * score).T @ states
+'''),
+        ("a mean over the steps instead of the sum", '''
+def reinforce_gradient(W, states, actions, G, baseline):
+    if states.shape[1] != W.shape[1] or actions.shape != (states.shape[0],) or G.shape != (states.shape[0],):
+        raise ValueError("shapes")
+    pi = torch.softmax(states @ W.T, 1)
+    score = F.one_hot(actions, W.shape[0]).to(W.dtype) - pi
+    return ((G - baseline)[:, None] * score).T @ states / len(G)
+'''),
+        ("the sign of the loss: minus the estimate, the direction that lowers the return", '''
+def reinforce_gradient(W, states, actions, G, baseline):
+    if states.shape[1] != W.shape[1] or actions.shape != (states.shape[0],) or G.shape != (states.shape[0],):
+        raise ValueError("shapes")
+    pi = torch.softmax(states @ W.T, 1)
+    score = F.one_hot(actions, W.shape[0]).to(W.dtype) - pi
+    return -((G - baseline)[:, None] * score).T @ states
+'''),
+        ("the baseline added instead of subtracted", '''
+def reinforce_gradient(W, states, actions, G, baseline):
+    if states.shape[1] != W.shape[1] or actions.shape != (states.shape[0],) or G.shape != (states.shape[0],):
+        raise ValueError("shapes")
+    pi = torch.softmax(states @ W.T, 1)
+    score = F.one_hot(actions, W.shape[0]).to(W.dtype) - pi
+    return ((G + baseline)[:, None] * score).T @ states
+'''),
+    ],
+    'reinforcement-bug': [
+        ("the colleague's loss unchanged: the advantage is not detached", '''
+def baseline_loss(logits, actions, G, values):
+    log_pi = torch.log_softmax(logits, -1).gather(1, actions[:, None]).squeeze(1)
+    advantage = G - values
+    return -(advantage * log_pi).mean() + (advantage ** 2).mean()
+'''),
+        ("the values detached everywhere: the baseline is never trained", '''
+def baseline_loss(logits, actions, G, values):
+    log_pi = torch.log_softmax(logits, -1).gather(1, actions[:, None]).squeeze(1)
+    advantage = G - values.detach()
+    return -(advantage * log_pi).mean() + (advantage ** 2).mean()
+'''),
+        ("the log-probabilities detached instead of the advantage: the policy gets no gradient", '''
+def baseline_loss(logits, actions, G, values):
+    log_pi = torch.log_softmax(logits, -1).gather(1, actions[:, None]).squeeze(1)
+    advantage = G - values
+    return -(advantage * log_pi.detach()).mean() + (advantage ** 2).mean()
+'''),
+        ("detached, but the policy term's sign flipped: the policy descends the return", '''
+def baseline_loss(logits, actions, G, values):
+    log_pi = torch.log_softmax(logits, -1).gather(1, actions[:, None]).squeeze(1)
+    advantage = G - values
+    return (advantage.detach() * log_pi).mean() + (advantage ** 2).mean()
+'''),
+    ],
 
     # ---------------------------------------------------------------- 04-cross-modal-ethics-safety
 
