@@ -516,6 +516,19 @@ CATALOG: dict[str, Entry] = {
     'reinforcement-explain': Entry(EXPLAIN, hidden=''),
 
     # 06-challenges-tools/04-cross-modal-ethics-safety
+    'ethics-fairness': Entry(IMPLEMENT, hidden=(
+        "random labels, predictions and two to four groups of 8 to 5,000 people, as tensors, arrays and lists, "
+        "group codes that are not 0 and 1, against a per-group count written out in the grader, a classifier "
+        "fair by both criteria, and more inputs that must raise ValueError (other shapes, a group without "
+        "positives or without negatives).")),
+    'ethics-predict': Entry(PREDICT, hidden=(
+        "each prediction against the truth, computed in the grader from the two models of the notebook: the "
+        "advantage of the correctness attack on each, within 0.02.")),
+    'safety-fgsm-grad': Entry(GRADIENT, hidden=(
+        "random batches of 1 to 50 inputs of 1 to 30 features in float64 and float32, against autograd through "
+        "binary_cross_entropy_with_logits, eps 0 (the input unchanged), zero weights (those features unchanged), "
+        "and labels given as floats or integers.")),
+    'ethics-explain': Entry(EXPLAIN, hidden=''),
 
     # 06-challenges-tools/05-tools-frameworks
     'tools-predict': Entry(PREDICT, hidden=(

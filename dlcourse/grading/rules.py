@@ -1103,6 +1103,31 @@ RULES: dict[str, Rule] = {
         why=("dlcourse.rl.reinforce_loss is the repaired policy term in one call: it detaches the weights G - b")),
 
     # 06-challenges-tools/04-cross-modal-ethics-safety
+    'ethics-fairness': Rule(
+        forbid=('dlcourse.fairness:demographic_parity_difference', 'dlcourse.fairness:equalized_odds_difference',
+                'dlcourse.fairness:selection_rates', 'dlcourse.fairness:group_error_rates',
+                'dlcourse.metrics:confusion_matrix', 'dlcourse.metrics:precision_recall_f1',
+                'dlcourse.metrics:sensitivity_specificity', 'sklearn.metrics:confusion_matrix',
+                'sklearn.metrics:recall_score', 'sklearn.metrics:precision_recall_fscore_support'),
+        allowed='torch.as_tensor, torch.unique, boolean masks per group, sums, means, max and min',
+        why=("dlcourse.fairness's two functions (the hidden tests' reference) are the answer in one call, and its "
+             "selection_rates / group_error_rates hand over the per-group rates; a per-group confusion matrix "
+             "(sklearn's or dlcourse's), recall_score or sensitivity_specificity gives each group's TPR and FPR, "
+             "which is the counting the exercise asks for")),
+    'ethics-predict': Rule(
+        note='no code computes a prediction: reason each one out from the accuracies printed above, before running anything.',
+        allowed='literals: two numbers between -1 and 1',
+        why=('a prediction is a commitment made before the check: the answer cell holds literals only, the visible '
+             "test checks their form, and the hidden test computes both attacks' advantages from the two models "
+             'of the notebook in the grader')),
+    'safety-fgsm-grad': Rule(
+        forbid=('dlcourse.adversarial:fgsm',),
+        autograd=True,
+        allowed=('torch.sigmoid, matrix products, torch.sign and elementwise arithmetic, with the gradient worked '
+                 'out by hand'),
+        why=('the derivative is the exercise: autograd through the binary cross-entropy returns the input gradient '
+             'in one call, and dlcourse.adversarial.fgsm (the tests\' reference, with a logit model and '
+             'binary_cross_entropy_with_logits) is the whole answer')),
 
     # 06-challenges-tools/05-tools-frameworks
     'tools-predict': Rule(

@@ -17,7 +17,7 @@ from dlcourse.nn.attention import (
     scaled_dot_product_attention,
     sinusoidal_positional_encoding,
 )
-from dlcourse.nn.contrastive import nt_xent_loss
+from dlcourse.nn.contrastive import clip_loss, nt_xent_loss
 from dlcourse.nn.conv import AvgPool2d, Conv2d, MaxPool2d, avg_pool2d, conv2d, conv2d_output_shape, im2col, max_pool2d
 from dlcourse.nn.dropout import Dropout, dropout
 from dlcourse.nn.gcn import GCNConv
@@ -85,6 +85,7 @@ __all__ = [
     "layer_norm",
     "lstm_cell",
     "max_pool2d",
+    "clip_loss",
     "nt_xent_loss",
     "reparameterize",
     "rnn_cell",

@@ -1,4 +1,5 @@
-r"""Contrastive learning: SimCLR's NT-Xent loss (normalised temperature-scaled cross-entropy).
+r"""Contrastive learning: SimCLR's NT-Xent loss (normalised temperature-scaled cross-entropy), and CLIP's
+symmetric image-text loss (``clip_loss``, at the end of the file).
 
 Chen, Kornblith, Norouzi and Hinton, 2020 (*A Simple Framework for Contrastive Learning of Visual Representations*).
 Each of N examples is augmented twice; an encoder and a projection head map the two views to ``z1[i]`` and
@@ -67,3 +68,43 @@ def nt_xent_loss(z1: Tensor, z2: Tensor, temperature: float = 0.5) -> Tensor:
     idx = torch.arange(N, device=u.device)
     positive = torch.cat([idx + N, idx])  # (2N,): row a < N pairs with a + N, row a + N with a
     return cross_entropy(logits, positive)  # mean over the 2N anchors
+
+
+def clip_loss(image_emb: Tensor, text_emb: Tensor, temperature: float = 0.07) -> Tensor:
+    r"""CLIP's symmetric contrastive (InfoNCE) loss of N matching image-text pairs; a scalar.
+
+    Radford et al., 2021 (*Learning Transferable Visual Models From Natural Language Supervision*). Row i of
+    ``image_emb`` and row i of ``text_emb`` embed an image and its caption; every other caption in the batch is a
+    negative for image i, and every other image a negative for caption i. With both embeddings scaled to unit
+    length, :math:`S = \hat I \hat T^\top / \tau` holds the cosine similarities over the temperature, and
+
+    .. math::
+
+        \mathcal{L} = \frac{1}{2} \Big( \frac{1}{N} \sum_i -\log \frac{e^{S_{ii}}}{\sum_j e^{S_{ij}}}
+        + \frac{1}{N} \sum_j -\log \frac{e^{S_{jj}}}{\sum_i e^{S_{ij}}} \Big),
+
+    the cross-entropy of each row of :math:`S` (image to text) and of each column (text to image), the correct
+    "class" being the diagonal. If every embedding is the same the loss is :math:`\log N`.
+
+    Shapes:
+        image_emb, text_emb (N, D) with N >= 1; S (N, N); the loss a scalar.
+
+    Raises ValueError unless the two have the same shape (N, D) and ``temperature`` is a positive finite number.
+
+    >>> e = torch.ones(4, 3)
+    >>> round(clip_loss(e, e, 0.1).item(), 4), round(math.log(4), 4)
+    (1.3863, 1.3863)
+    """
+    if not isinstance(image_emb, Tensor) or not isinstance(text_emb, Tensor):
+        raise ValueError("expected image_emb and text_emb to be tensors")
+    if image_emb.dim() != 2 or image_emb.shape != text_emb.shape or image_emb.shape[0] < 1:
+        raise ValueError(f"expected image_emb and text_emb of the same shape (N, D) with N >= 1, got "
+                         f"{tuple(image_emb.shape)} and {tuple(text_emb.shape)}; row i of each must be one pair")
+    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) \
+            or not math.isfinite(temperature) or temperature <= 0:
+        raise ValueError(f"temperature must be a positive finite number, got {temperature!r}")
+    image = image_emb / image_emb.norm(dim=1, keepdim=True).clamp_min(1e-8)  # (N, D) unit rows
+    text = text_emb / text_emb.norm(dim=1, keepdim=True).clamp_min(1e-8)     # (N, D) unit rows
+    S = image @ text.T / temperature  # (N, D) @ (D, N) -> (N, N): row i image i, column j caption j
+    target = torch.arange(S.shape[0], device=S.device)  # (N,): the pairs sit on the diagonal
+    return (cross_entropy(S, target) + cross_entropy(S.T, target)) / 2
