@@ -122,3 +122,26 @@ def energy_from_flops(flops: float, peak_flops_per_second: float, watts: float, 
     if flops < 0 or peak_flops_per_second <= 0 or watts <= 0 or not 0 < utilization <= 1:
         raise ValueError("need flops >= 0, a positive peak throughput and power, and a utilization in (0, 1]")
     return flops / (utilization * peak_flops_per_second) * watts
+
+
+def sparsity(model: nn.Module, weights_only: bool = True) -> float:
+    r"""The share of zeros among the model's parameters, :math:`1 - \|\theta\|_0 / P`.
+
+    With ``weights_only`` (the default) only tensors of two or more dimensions count (the weights of linear and
+    convolutional layers, which pruning removes; biases and normalisation scales are left out). A layer pruned with
+    ``torch.nn.utils.prune`` holds its original values in ``weight_orig`` and a ``weight_mask``; its effective
+    ``weight`` is their product, an attribute rather than a parameter, and is what is counted here.
+    """
+    zeros = total = 0
+    for module in model.modules():
+        for name, param in module.named_parameters(recurse=False):
+            if name.endswith("_orig"):
+                name = name[: -len("_orig")]
+                param = getattr(module, name)  # weight_orig * weight_mask, what the layer uses
+            if weights_only and param.dim() < 2:
+                continue
+            zeros += int((param == 0).sum())
+            total += param.numel()
+    if total == 0:
+        raise ValueError("the model has no parameters to count (weights_only=True counts tensors of 2+ dimensions)")
+    return zeros / total

@@ -499,6 +499,18 @@ CATALOG: dict[str, Entry] = {
     # 06-challenges-tools/01-challenges
 
     # 06-challenges-tools/02-lightweight-models
+    'lightweight-depthwise': Entry(IMPLEMENT, hidden=(
+        "random shapes, rectangular kernels of 1 to 3, strides 1 and 2, paddings 0 and 1, with and without bias, "
+        "in float32 and float64, compared with PyTorch's grouped and 1 x 1 convolutions in the output and in the "
+        "gradients for the input and both weights.")),
+    'lightweight-target': Entry(TRAIN, hidden=(
+        "training on another sample of 1000 images of the training split with a random state only the grader "
+        "knows, then scoring the test split, which the notebook never looks at, against the same 1,000 "
+        "parameters, 95 % accuracy and 30 s budget.")),
+    'lightweight-predict': Entry(PREDICT, hidden=(
+        "quantizing the notebook's MLP when the notebook is graded and comparing the size ratio (within 0.05) "
+        "and whether the validation accuracy drops by more than 1 point.")),
+    'lightweight-explain': Entry(EXPLAIN, hidden=''),
 
     # 06-challenges-tools/03-reinforcement-learning
     'reinforcement-returns': Entry(IMPLEMENT, hidden=(

@@ -1082,6 +1082,28 @@ RULES: dict[str, Rule] = {
     # 06-challenges-tools/01-challenges
 
     # 06-challenges-tools/02-lightweight-models
+    'lightweight-depthwise': Rule(
+        forbid=('torch.nn.functional:conv2d', 'torch:conv2d', 'torch:convolution', 'torch.nn:Conv2d',
+                'torch.nn.functional:conv3d', 'torch:conv3d', 'dlcourse.nn.conv:conv2d', 'dlcourse.nn.conv:Conv2d',
+                'dlcourse.nn.separable:depthwise_conv2d', 'dlcourse.nn.separable:DepthwiseSeparableConv2d',
+                'scipy.signal:correlate2d', 'scipy.signal:correlate'),
+        allowed=('F.pad, a loop over the kernel offsets with strided slicing, elementwise products, sums and '
+                 'torch.einsum (Tensor.unfold, F.unfold and dnn.im2col stay allowed building blocks)'),
+        why=("F.conv2d with groups=C and then a 1 x 1 F.conv2d (the tests' reference) computes both steps in two "
+             "calls; dlcourse's depthwise_conv2d and DepthwiseSeparableConv2d are the answer; conv3d and scipy's "
+             "correlate compute a cross-correlation in one call")),
+    'lightweight-target': Rule(
+        forbid=('dlcourse.data.digits:load_digits', 'sklearn.datasets:load_digits'),
+        allowed=('any model of at most 1,000 parameters and any training loop built from torch and dlcourse '
+                 '(convolutions, depthwise-separable layers, pooling, batch normalization, torch.optim and its '
+                 'schedules), trained on the X_train and y_train it is given'),
+        why=('loading the digits inside the call would let the model learn from more than the images it is '
+             'given, the held-out test digits included')),
+    'lightweight-predict': Rule(
+        note='no code computes a prediction: reason each one out before quantizing anything.',
+        allowed='literals: a number between 0 and 1, and True or False',
+        why=('a prediction is a commitment made before the check: the answer cell holds literals only, the visible '
+             'test checks their form, and the hidden test quantizes the MLP and measures the truth')),
 
     # 06-challenges-tools/03-reinforcement-learning
     'reinforcement-returns': Rule(
