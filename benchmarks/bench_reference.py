@@ -63,6 +63,19 @@ enforced in unit tests; exit status 1 when one is missed, so the script can gate
 - "astar" (``dlcourse.planning.astar`` on a 64 x 64 cost map with 20 % blocked cells, corner to corner) within 2x of
   ``networkx.astar_path`` with the same Manhattan heuristic on the same grid as a graph (built once, outside the
   timing): both are a binary heap in pure Python; ours reads the map into lists first, networkx walks its dicts.
+- "separable" (``dlcourse.nn.DepthwiseSeparableConv2d(32, 64, 3, padding=1)`` on 64 images of 32 x 16 x 16, forward
+  and backward) within 10x of torch's depthwise ``Conv2d(groups=32)`` and pointwise ``Conv2d(32, 64, 1)`` with its
+  weights: the depthwise step copies every patch (im2col, k^2 = 9 times the input) and contracts it with an einsum,
+  where torch runs one grouped kernel that reads the input in place. (The einsum keeps its operations visible to
+  ``FlopCounterMode``, so ``dlcourse.compute.count_flops`` counts the layer like torch's.)
+- "cliploss" (``dlcourse.nn.clip_loss`` of 256 image and text embeddings of 128 dimensions) within 3x of the two
+  ``F.cross_entropy`` of the normalised similarity matrix written out, by rows and by columns.
+- "fairness" (20,000 labels, predictions and 4 groups: ``dlcourse.fairness.equalized_odds_difference``) within 3x of
+  scikit-learn's ``confusion_matrix`` of each group, as "medical": masks and counts on both sides.
+- "returns" (``dlcourse.rl.returns_to_go`` of 64 streams of 200 rewards with episode ends) within 4x of the plain
+  Python loop of the recursion over floats: both walk the 200 steps backwards, ours a column of 64 at a time with
+  three small tensor operations per step, whose dispatch costs more than 64 float additions in Python; ours wins
+  on longer batches and keeps the tensors on the device.
 On CUDA the ratios are printed without targets (launch overhead dominates at these sizes).
 """
 
@@ -84,7 +97,7 @@ TARGETS = {"elementwise": 20.0, "dropout": 3.0, "reduction": 6.0, "layer": 1.5, 
            "norm": 20.0, "vae": 3.0, "clip": 3.0, "block": 2.0, "resblock": 6.0,
            "ntxent": 3.0, "graph": 2.0, "fedavg": 2.0, "gpt": 2.0, "distill": 6.0,
            "loop": 1.0, "coco": 3.0, "medical": 3.0, "stft": 3.0, "astar": 2.0,
-           "bleu": 2.0}
+           "bleu": 2.0, "separable": 10.0, "cliploss": 3.0, "fairness": 3.0, "returns": 4.0}
 Case = tuple[str, str, Callable[[], None], Callable[[], None]]  # (name, kind, ours, built-in)
 
 
@@ -389,6 +402,64 @@ def _astar_searches(device: torch.device, g: torch.Generator) -> tuple[Callable[
             lambda: nx.astar_path(graph, (0, 0), (63, 63), heuristic=lambda u, v: h(u)) and None)
 
 
+def _chapter6(device: torch.device, g: torch.Generator) -> list[Case]:
+    """Chapter 6's references: the separable convolution, CLIP's loss, a fairness gap and the returns."""
+    import sklearn.metrics as skm
+
+    from dlcourse.fairness import equalized_odds_difference
+    from dlcourse.rl import returns_to_go
+
+    sep = dnn.DepthwiseSeparableConv2d(32, 64, 3, padding=1).to(device)
+    dw = nn.Conv2d(32, 32, 3, padding=1, groups=32, bias=False).to(device)
+    pw = nn.Conv2d(32, 64, 1).to(device)
+    with torch.no_grad():
+        dw.weight.copy_(sep.weight_dw)
+        pw.weight.copy_(sep.weight_pw)
+        pw.bias.copy_(sep.bias)
+    images = torch.randn(64, 32, 16, 16, generator=g).to(device).requires_grad_()  # (B, C, H, W)
+    out = [("DepthwiseSeparableConv2d", "separable", _fwd_bwd(sep, images), _fwd_bwd(lambda t: pw(dw(t)), images))]
+
+    img = torch.randn(256, 128, generator=g).to(device).requires_grad_()  # (N, D) image embeddings
+    txt = torch.randn(256, 128, generator=g).to(device)                   # (N, D) text embeddings
+    labels = torch.arange(256, device=device)
+
+    def written_out(a: torch.Tensor) -> torch.Tensor:
+        sim = F.normalize(a, dim=1) @ F.normalize(txt, dim=1).T / 0.07       # (N, N)
+        return (F.cross_entropy(sim, labels) + F.cross_entropy(sim.T, labels)) / 2
+
+    out.append(("clip_loss", "cliploss", _fwd_bwd(lambda a: dnn.clip_loss(a, txt, 0.07), img),
+                _fwd_bwd(written_out, img)))
+    if device.type == "cpu":
+        y_true = torch.randint(0, 2, (20_000,), generator=g)
+        y_pred = torch.randint(0, 2, (20_000,), generator=g)
+        group = torch.randint(0, 4, (20_000,), generator=g)
+        yt, yp, gr = y_true.numpy(), y_pred.numpy(), group.numpy()
+
+        def sklearn_gap() -> None:
+            tpr, fpr = [], []
+            for k in range(4):
+                tn, fp, fn, tp = skm.confusion_matrix(yt[gr == k], yp[gr == k], labels=[0, 1]).ravel()
+                tpr.append(tp / (tp + fn))
+                fpr.append(fp / (fp + tn))
+            max(max(tpr) - min(tpr), max(fpr) - min(fpr))
+
+        out.append(("equalized_odds_difference", "fairness",
+                    lambda: [equalized_odds_difference(y_true, y_pred, group)] and None, sklearn_gap))
+        rewards = torch.randn(64, 200, generator=g, dtype=torch.float64)
+        dones = torch.rand(64, 200, generator=g) < 0.05
+        r_rows, d_rows = rewards.tolist(), dones.tolist()
+
+        def loop() -> None:
+            for r, d in zip(r_rows, d_rows):
+                running, row = 0.0, [0.0] * len(r)
+                for t in range(len(r) - 1, -1, -1):
+                    running = r[t] + 0.99 * (0.0 if d[t] else running)
+                    row[t] = running
+
+        out.append(("returns_to_go", "returns", lambda: [returns_to_go(rewards, 0.99, dones)] and None, loop))
+    return out
+
+
 def cases(device: torch.device) -> list[Case]:
     g = torch.Generator(device="cpu").manual_seed(0)
     x = torch.randn(256, 1024, generator=g).to(device).requires_grad_()
@@ -449,6 +520,7 @@ def cases(device: torch.device) -> list[Case]:
     out.append(("spectrogram", "stft", _fwd_bwd(lambda w: spectrogram(w, 256, 80), waves),
                 _fwd_bwd(lambda w: torch.stft(w, 256, 80, window=hann, return_complex=True).abs() ** 2, waves)))
     out.append(("astar", "astar", *_astar_searches(device, g)))
+    out += _chapter6(device, g)
     if device.type == "cpu":
         from dlcourse.gradcheck import numerical_gradient
 
