@@ -1,4 +1,11 @@
-r"""Integrated gradients (Sundararajan, Taly and Yan, 2017): how much each input feature contributed to an output.
+r"""Attributions: how much each input feature contributed to an output.
+
+**Saliency** (Simonyan, Vedaldi and Zisserman, 2014) is the plain gradient of the score of class ``target``,
+:math:`S_i(x) = \partial F(x) / \partial x_i`: how much the score would move if feature :math:`i` moved a little.
+Its magnitude is drawn as a *saliency map*. It says how sensitive the model is at :math:`x`, not how much a feature
+contributed: a feature held at zero can have a large gradient, and a saturated feature a zero one.
+
+**Integrated gradients** (Sundararajan, Taly and Yan, 2017) answers the second question.
 
 For a model :math:`F` (one output: the score of class ``target``), an input :math:`x` and a baseline :math:`x'`
 (an input that means "nothing": black pixels, zeros), the attribution of feature :math:`i` is the gradient averaged
@@ -17,7 +24,7 @@ calculus along the path, the attributions add up to the change of the output (*c
 
 Shapes:
     x and baseline (B, ...) the model's input (baseline may also be one unbatched input, broadcast);
-    model(x) (B, K); attributions: x's shape.
+    model(x) (B, K); target an int or (B,) class indices; attributions (saliency and IG): x's shape.
 """
 
 from __future__ import annotations
@@ -45,3 +52,16 @@ def integrated_gradients(model: Callable[[Tensor], Tensor], x: Tensor, baseline:
         score = out.gather(1, target[:, None]).sum()  # each example's own target; examples are independent
         total += torch.autograd.grad(score, point)[0]
     return (x - baseline) * total / steps
+
+
+def saliency(model: Callable[[Tensor], Tensor], x: Tensor, target: int | Tensor) -> Tensor:
+    """The gradient of each example's score of class ``target`` with respect to its input: x's shape, signed.
+
+    A saliency map draws its absolute value. Examples must be independent in the model (no batch statistics).
+    """
+    target = torch.as_tensor(target, device=x.device).expand(x.shape[0])  # (B,)
+    point = x.detach().requires_grad_(True)  # (B, ...)
+    out = model(point)  # (B, K)
+    if out.dim() != 2 or out.shape[0] != x.shape[0]:
+        raise ValueError(f"the model must return scores of shape (B, K), got {tuple(out.shape)}")
+    return torch.autograd.grad(out.gather(1, target[:, None]).sum(), point)[0]

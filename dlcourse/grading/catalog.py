@@ -497,6 +497,15 @@ CATALOG: dict[str, Entry] = {
     # ---------------------------------------- end of 05-applications
     # ========== Chapter 06-challenges-tools ==========
     # 06-challenges-tools/01-challenges
+    'challenges-predict': Entry(PREDICT, hidden=(
+        "each prediction against the accuracies of the student's own shortcut_model on the test 3s and 8s with "
+        "the frame on the 3s and with no frame, computed when the notebook is graded: both within 0.1.")),
+    'challenges-ig': Entry(IMPLEMENT, hidden=(
+        "a ReLU-tanh network with random baselines and one target per example (50 steps), a CNN on 8 x 8 images "
+        "with an unbatched black baseline (20 steps), dlcourse's MLP with a grey baseline and one step, a sigmoid "
+        "network on one example (7 steps), each in float64 and float32 against dlcourse.explain, and steps of 0 "
+        "and -3 that must raise ValueError.")),
+    'challenges-explain': Entry(EXPLAIN, hidden=''),
 
     # 06-challenges-tools/02-lightweight-models
     'lightweight-depthwise': Entry(IMPLEMENT, hidden=(

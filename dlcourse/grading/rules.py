@@ -1080,6 +1080,19 @@ RULES: dict[str, Rule] = {
     # ---------------------------------------- end of 05-applications
     # ========== Chapter 06-challenges-tools ==========
     # 06-challenges-tools/01-challenges
+    'challenges-predict': Rule(
+        note='no code computes a prediction: reason each one out from how the training set was built, before running anything.',
+        allowed='literals: two numbers between 0 and 1',
+        why=('a prediction is a commitment made before the check: the answer cell holds literals only, the visible '
+             "test checks their form, and the hidden test computes both accuracies of the student's own "
+             'shortcut_model on the test 3s and 8s')),
+    'challenges-ig': Rule(
+        forbid=('dlcourse.explain:integrated_gradients',),
+        allowed=('torch.autograd.grad (or .backward()) of the model\'s target scores with respect to each point of the '
+                 'path, gather or indexing of the scores, expand_as, a loop over the steps and sums'),
+        why=("dlcourse.explain.integrated_gradients (the hidden tests' reference) is the answer in one call; the "
+             'gradient itself stays allowed, since the exercise is the path, the midpoint rule and the factor '
+             "(x - x'), not differentiation; dlcourse.explain.saliency is one gradient and gives no path")),
 
     # 06-challenges-tools/02-lightweight-models
     'lightweight-depthwise': Rule(
