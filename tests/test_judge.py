@@ -95,6 +95,17 @@ def test_the_judge_rebuilds_only_data_and_named_classes():
         Decoder(rebuild_any=False, classes={path: _Thing}).decode(bad)
 
 
+def test_a_students_exception_is_caught_as_its_builtin_class_or_as_exception():
+    value = judge._raised({"type": "ValueError", "builtin": True, "message": "shapes differ"})
+    assert isinstance(value, ValueError) and isinstance(value, judge.StudentRaised) and str(value) == "shapes differ"
+    # a library's own class (onnxruntime's InvalidArgument) arrives by name over a plain Exception
+    other = judge._raised({"type": "InvalidArgument", "builtin": False, "message": "bad batch"})
+    assert isinstance(other, Exception) and isinstance(other, judge.StudentRaised)
+    assert type(other).__name__ == "InvalidArgument" and not isinstance(other, ValueError)
+    plain = judge._raised({"type": "Exception", "builtin": True, "message": "plain"})
+    assert isinstance(plain, judge.StudentRaised) and type(plain).__name__ == "Exception"
+
+
 def test_every_hidden_test_uses_only_trusted_names_and_answers():
     """A hidden test may read the lesson's imports, functions and classes, and the exercises' answers;
     anything else would have to come from the student's kernel, where it could be forged."""

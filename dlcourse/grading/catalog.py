@@ -557,9 +557,9 @@ CATALOG: dict[str, Entry] = {
         "torch.jit.trace on ones(3) and compiled with torch.compile, each called on the prompt's input (the three "
         "outputs within 1e-6), and what torch.export.export does with it.")),
     'tools-deploy': Entry(BUG, hidden=(
-        "a CNN on (B, 1, 8, 8) images, an LSTM on (B, T, 4) sequences and a model in eval mode (which must stay in "
-        "eval mode), each exported from an example batch of 2 to 8 and run at batch sizes 1, 5 and 64, inputs "
-        "that require gradients, each output within 1e-5 of the model's own in eval mode.")),
+        "a CNN on (B, 1, 8, 8) images in training mode and two networks in eval mode (which must stay in eval "
+        "mode), each exported from an example batch of 2 to 8 and run at batch sizes 1, 5 and 64, on inputs that "
+        "require gradients, each output within 1e-5 of the model's own in eval mode.")),
     'tools-explain': Entry(EXPLAIN, hidden=''),
 
     # 06-challenges-tools/06-outlook

@@ -189,7 +189,7 @@ class StudentRaised(Exception):
     """Mixed into the exception a student's function raised, so that ``except ValueError`` in a test works."""
 
 
-_RAISED: dict[str, type] = {}
+_RAISED: dict[tuple[str, type], type] = {}
 
 
 def _raised(info: dict) -> BaseException:
@@ -197,9 +197,11 @@ def _raised(info: dict) -> BaseException:
     base = getattr(builtins, name, None) if info.get("builtin") else None
     if not (isinstance(base, type) and issubclass(base, Exception)) or base is StopIteration:
         base = Exception
-    if name not in _RAISED or _RAISED[name].__mro__[1] is not base:
-        _RAISED[name] = type(name, (base, StudentRaised), {})
-    return _RAISED[name](str(info.get("message", "")))
+    if (name, base) not in _RAISED:
+        # a library's own exception class (onnxruntime's, torch's) arrives as its name over a plain Exception;
+        # StudentRaised already derives from Exception, so it is the only base then (two would clash in the MRO)
+        _RAISED[name, base] = type(name, (StudentRaised,) if base is Exception else (base, StudentRaised), {})
+    return _RAISED[name, base](str(info.get("message", "")))
 
 
 class Remote:
