@@ -35,6 +35,16 @@ import torch
 from torch import Tensor
 
 
+def _target_gradient(model: Callable[[Tensor], Tensor], point: Tensor, target: Tensor) -> Tensor:
+    """The gradient at ``point`` (B, ...) of each example's score of class ``target`` (B,): point's shape."""
+    point = point.detach().requires_grad_(True)
+    out = model(point)  # (B, K)
+    if out.dim() != 2 or out.shape[0] != point.shape[0]:
+        raise ValueError(f"the model must return scores of shape (B, K), got {tuple(out.shape)}")
+    score = out.gather(1, target[:, None]).sum()  # each example's own target; examples are independent
+    return torch.autograd.grad(score, point)[0]
+
+
 def integrated_gradients(model: Callable[[Tensor], Tensor], x: Tensor, baseline: Tensor, target: int | Tensor,
                          steps: int = 64) -> Tensor:
     """Attributions of x's shape for output ``target`` (an int, or (B,) class indices); see the module docstring."""
@@ -45,12 +55,7 @@ def integrated_gradients(model: Callable[[Tensor], Tensor], x: Tensor, baseline:
     total = torch.zeros_like(x)
     for k in range(steps):
         alpha = (k + 0.5) / steps  # the midpoint of the k-th of m equal intervals
-        point = (baseline + alpha * (x - baseline)).detach().requires_grad_(True)  # (B, ...)
-        out = model(point)  # (B, K)
-        if out.dim() != 2 or out.shape[0] != x.shape[0]:
-            raise ValueError(f"the model must return scores of shape (B, K), got {tuple(out.shape)}")
-        score = out.gather(1, target[:, None]).sum()  # each example's own target; examples are independent
-        total += torch.autograd.grad(score, point)[0]
+        total += _target_gradient(model, baseline + alpha * (x - baseline), target)  # (B, ...)
     return (x - baseline) * total / steps
 
 
@@ -59,9 +64,4 @@ def saliency(model: Callable[[Tensor], Tensor], x: Tensor, target: int | Tensor)
 
     A saliency map draws its absolute value. Examples must be independent in the model (no batch statistics).
     """
-    target = torch.as_tensor(target, device=x.device).expand(x.shape[0])  # (B,)
-    point = x.detach().requires_grad_(True)  # (B, ...)
-    out = model(point)  # (B, K)
-    if out.dim() != 2 or out.shape[0] != x.shape[0]:
-        raise ValueError(f"the model must return scores of shape (B, K), got {tuple(out.shape)}")
-    return torch.autograd.grad(out.gather(1, target[:, None]).sum(), point)[0]
+    return _target_gradient(model, x, torch.as_tensor(target, device=x.device).expand(x.shape[0]))

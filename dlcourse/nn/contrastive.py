@@ -37,6 +37,19 @@ from torch import Tensor
 from dlcourse.nn.losses import cross_entropy
 
 
+def _check_pairs(a: Tensor, b: Tensor, names: tuple[str, str], hint: str, temperature: float) -> None:
+    """Both losses take two (N, D) tensors whose row i is one pair, and a positive finite temperature."""
+    if not isinstance(a, Tensor) or not isinstance(b, Tensor):
+        raise ValueError(f"expected {names[0]} and {names[1]} to be tensors, got {type(a).__name__} and "
+                         f"{type(b).__name__}")
+    if a.dim() != 2 or a.shape != b.shape or a.shape[0] < 1:
+        raise ValueError(f"expected {names[0]} and {names[1]} of the same shape (N, D) with N >= 1, got "
+                         f"{tuple(a.shape)} and {tuple(b.shape)}; {hint}")
+    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) \
+            or not math.isfinite(temperature) or temperature <= 0:
+        raise ValueError(f"temperature must be a positive finite number, got {temperature!r}")
+
+
 def nt_xent_loss(z1: Tensor, z2: Tensor, temperature: float = 0.5) -> Tensor:
     r"""SimCLR's NT-Xent loss of two views ``z1``, ``z2`` (N, D), row i of each a view of example i; a scalar.
 
@@ -50,14 +63,7 @@ def nt_xent_loss(z1: Tensor, z2: Tensor, temperature: float = 0.5) -> Tensor:
     >>> round(nt_xent_loss(u, u).item(), 4), round(math.log(5), 4)
     (1.6094, 1.6094)
     """
-    if not isinstance(z1, Tensor) or not isinstance(z2, Tensor):
-        raise ValueError(f"expected z1 and z2 to be tensors, got {type(z1).__name__} and {type(z2).__name__}")
-    if z1.dim() != 2 or z1.shape != z2.shape or z1.shape[0] < 1:
-        raise ValueError(f"expected z1 and z2 of the same shape (N, D) with N >= 1, got {tuple(z1.shape)} and "
-                         f"{tuple(z2.shape)}; flatten each view's embedding to one row per example")
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) \
-            or not math.isfinite(temperature) or temperature <= 0:
-        raise ValueError(f"temperature must be a positive finite number, got {temperature!r}")
+    _check_pairs(z1, z2, ("z1", "z2"), "flatten each view's embedding to one row per example", temperature)
     N = z1.shape[0]
     u = torch.cat([z1, z2], dim=0)  # (2N, D): views 1 of all examples, then views 2
     u = u / u.norm(dim=1, keepdim=True).clamp_min(1e-8)  # unit rows, so u @ u.T holds cosines
@@ -95,14 +101,7 @@ def clip_loss(image_emb: Tensor, text_emb: Tensor, temperature: float = 0.07) ->
     >>> round(clip_loss(e, e, 0.1).item(), 4), round(math.log(4), 4)
     (1.3863, 1.3863)
     """
-    if not isinstance(image_emb, Tensor) or not isinstance(text_emb, Tensor):
-        raise ValueError("expected image_emb and text_emb to be tensors")
-    if image_emb.dim() != 2 or image_emb.shape != text_emb.shape or image_emb.shape[0] < 1:
-        raise ValueError(f"expected image_emb and text_emb of the same shape (N, D) with N >= 1, got "
-                         f"{tuple(image_emb.shape)} and {tuple(text_emb.shape)}; row i of each must be one pair")
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) \
-            or not math.isfinite(temperature) or temperature <= 0:
-        raise ValueError(f"temperature must be a positive finite number, got {temperature!r}")
+    _check_pairs(image_emb, text_emb, ("image_emb", "text_emb"), "row i of each must be one pair", temperature)
     image = image_emb / image_emb.norm(dim=1, keepdim=True).clamp_min(1e-8)  # (N, D) unit rows
     text = text_emb / text_emb.norm(dim=1, keepdim=True).clamp_min(1e-8)     # (N, D) unit rows
     S = image @ text.T / temperature  # (N, D) @ (D, N) -> (N, N): row i image i, column j caption j
