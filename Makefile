@@ -7,7 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install python sandbox book test test-portable test-nightly lab formgrader notebooks release benchmarks clean
+.PHONY: install python sandbox browser book serve screenshots test test-portable test-nightly lab formgrader notebooks \
+        release benchmarks clean
 
 install: python $(STAMP)
 
@@ -36,16 +37,38 @@ sandbox:
 	  { $$SUDO apt-get update -q >/dev/null 2>&1 && $$SUDO apt-get install -y -q bubblewrap >/dev/null 2>&1; } || \
 	  echo "WARNING: could not install bubblewrap; the sandbox test will fail. Install it: apt-get install bubblewrap"; }
 
+## the browser tests (tests/test_browser.py): Debian's Chromium, driven by Playwright, and a font for the book's Chinese
+## terms (as root, or with password-less sudo). Readers and students do not need them; without them those tests skip,
+## saying why. Playwright's own `playwright install` (which downloads browsers) is never used.
+browser:
+	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  echo "installing chromium and fonts-wqy-microhei (the browser tests) with apt-get"; \
+	  $$SUDO apt-get install -y -q chromium fonts-wqy-microhei >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -q >/dev/null 2>&1 && $$SUDO apt-get install -y -q chromium fonts-wqy-microhei >/dev/null 2>&1; } || \
+	  echo "WARNING: could not install chromium; the browser tests will skip. Install it: apt-get install chromium"; fi
+
 ## (a) install and build the book into _build/html
 book: install
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is in _build/html/index.html (publish _build/html only, never _build/)."
 
-## (b) run every test: unit tests, nbval on solutions/, nbgrader round trips, sync, book build and leak scan
+## read the built book at http://127.0.0.1:$(PORT)/ (this machine only); Ctrl-C stops it
+PORT ?= 8000
+serve: book
+	@echo "Serving _build/html at http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+## the README's two screenshots (book/screenshots/), taken by the browser tests' helper from the built book
+screenshots: book browser
+	$(BIN)/python tests/browser.py screenshots
+
+## (b) run every test: unit tests, nbval on solutions/, nbgrader round trips, sync, book build and leak scan, the book and
+## JupyterLab in Chromium
 ## nbval runs every notebook once, on an emulated x86-64 baseline CPU (the kernel conftest.py registers): the stored
 ## outputs hold on the machine farthest from the one they were recorded on. Other CPUs: make test-portable.
 NBVAL_KERNEL := $(if $(filter x86_64 amd64,$(shell uname -m)),python3-x86-64-baseline,python3)
-test: install sandbox
+test: install sandbox browser
 	$(BIN)/python -m pytest -n 2 --dist loadscope --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		--nbval-kernel-name $(NBVAL_KERNEL) -m "not nightly" --durations=15 tests dlcourse solutions
 

@@ -1,10 +1,6 @@
 """The book builds offline with warnings as errors, and no file of the site holds solution or hidden-test text."""
 
-import os
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,17 +12,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("book")
-    jb = Path(sys.executable).parent / "jupyter-book"
-    proc = subprocess.run([str(jb), "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"],
-                          cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "PATH": f"{jb.parent}{os.pathsep}{os.environ['PATH']}"})
-    assert proc.returncode == 0, f"book build failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
-    html = out / "_build" / "html"
-    assert (html / "index.html").exists()
-    yield html
-    shutil.rmtree(out, ignore_errors=True)
+def site(book_site) -> Path:
+    """The built book (tests/conftest.py builds it once per run, shared with tests/test_browser.py)."""
+    return book_site
 
 
 def test_no_solution_or_hidden_test_text_anywhere(site):

@@ -38,3 +38,23 @@ def test_lab_allows_root_only_as_root():
     line = next(line for line in dry.stdout.splitlines() if "jupyter lab" in line)
     assert line.endswith("work/")
     assert ("--allow-root" in line) == (os.getuid() == 0), line
+
+
+def test_serve_serves_only_the_built_site_on_this_machine():
+    dry = _make("-n", "serve")
+    assert dry.returncode == 0, dry.stderr
+    line = next(line for line in dry.stdout.splitlines() if "http.server" in line)
+    assert "--bind 127.0.0.1" in line and line.endswith("--directory _build/html"), line
+    assert "jupyter-book build" in dry.stdout, "make serve rebuilds the book first"
+
+
+def test_tests_install_the_browser_and_the_pages_workflow_publishes_only_the_site():
+    dry = _make("-n", "test")
+    assert "apt-get install -y -q chromium" in dry.stdout and "playwright install" not in dry.stdout
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text())
+    steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
+    uploads = [step for step in steps if step.get("uses", "").startswith("actions/upload-pages-artifact")]
+    assert [step["with"]["path"] for step in uploads] == ["_build/html"]
+    assert any("make book" in step.get("run", "") for step in steps)

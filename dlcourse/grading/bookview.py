@@ -9,7 +9,9 @@ parses it:
   so the book shows exactly the stub a student gets (signature, docstring, ``# YOUR CODE HERE``), without
   outputs; an answer written in prose (an explanation graded by hand) stays hidden;
 - ``ClearHiddenTests`` empties the hidden tests, which stay hidden with the visible ones;
-- after each stub, a short note links the student notebook, where the exercise is done and checked.
+- after each stub, a short note links the student notebook, where the exercise is done and checked;
+- under the title, a line offers the lesson's student notebook for download (the page's only notebook link
+  besides the exercise notes, which link the same file).
 
 Nothing is written to disk: the rewrite happens in memory, on Sphinx's ``source-read`` event.
 ``tests/test_book.py`` checks that every exercise shows its stub and link, and that no file of the site holds
@@ -45,6 +47,13 @@ def _note(docname: str, after: NotebookNode) -> NotebookNode:
         "[For students](../../book/students.md)).*")
 
 
+def _download(docname: str) -> NotebookNode:
+    name = posixpath.basename(docname) + ".ipynb"
+    return nbformat.v4.new_markdown_cell(id="dlcourse-download", source=
+        f"*This lesson as a notebook, with its exercises:* {{download}}`{name} <{student_copy_link(docname)}>` "
+        "*(open it in JupyterLab: see [For students](../../book/students.md)).*")
+
+
 def book_view(nb: NotebookNode, docname: str) -> NotebookNode:
     """A copy of instructor notebook ``nb`` (page ``docname``) with the exercises as the student copy has them."""
     nb = nbformat.from_dict(nb)  # a deep copy: nbgrader's preprocessors change cells in place
@@ -60,6 +69,8 @@ def book_view(nb: NotebookNode, docname: str) -> NotebookNode:
         cells.append(cell)
         if shown:
             cells.append(_note(docname, cell))
+    title = next((i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source.lstrip().startswith("# ")), -1)
+    cells.insert(title + 1, _download(docname))
     nb.cells = cells
     return nb
 
