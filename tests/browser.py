@@ -94,7 +94,7 @@ class Watched:
         self.failed: list[str] = []
         self.context.route("**/*", self._route)
         self.page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc}"))
-        self.page.on("console", lambda m: self.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+        self.page.on("console", lambda m: self.errors.append(f"console.error: {m.text}") if m.type == "error" else None)
         self.page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
 
     def _route(self, route) -> None:
@@ -115,8 +115,10 @@ class Watched:
 
 # Resolves once MathJax (loaded only on pages with math) has typeset the page.
 WAIT_FOR_MATH = """async () => {
-  for (let i = 0; i < 100 && document.querySelector('.math') && !(window.MathJax && MathJax.startup
-       && MathJax.startup.promise); i++) await new Promise(r => setTimeout(r, 100));
+  const loads = document.querySelector('script[src*="mathjax"], script[src*="tex-chtml"]');
+  for (let i = 0; i < 100 && loads && !(window.MathJax && MathJax.startup && MathJax.startup.promise); i++) {
+    await new Promise(r => setTimeout(r, 100));
+  }
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
 }"""
 
@@ -146,7 +148,9 @@ AUDIT = """(minTextPx) => {
     if (!cls || !img.naturalWidth) continue;
     out.figures++;
     const textPx = parseInt(cls.slice(9)) / 10 * img.getBoundingClientRect().width / img.naturalWidth;
-    if (textPx < minTextPx - 0.05) out.illegible.push(`${img.getAttribute('src').split('/').pop()}: ${textPx.toFixed(1)} px`);
+    if (textPx < minTextPx - 0.05) {
+      out.illegible.push(`${img.getAttribute('src').split('/').pop()}: ${textPx.toFixed(1)} px`);
+    }
   }
   const probe = document.createElement('canvas').getContext('2d');
   for (const pre of document.querySelectorAll('article div.highlight pre')) {
@@ -161,7 +165,8 @@ AUDIT = """(minTextPx) => {
   // anything that sticks out of the article without a scrolling box around it
   for (const el of article.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.right <= right + 1 || el.closest('mjx-assistive-mml')) continue;  // (MathJax's copy for screen readers is clipped to nothing)
+    // (MathJax's copy of each formula for screen readers is clipped to nothing on purpose)
+    if (r.width === 0 || r.right <= right + 1 || el.closest('mjx-assistive-mml')) continue;
     const look = getComputedStyle(el);
     if (look.visibility === 'hidden' || look.opacity === '0') continue;
     // the nearest box that scrolls or clips: content it scrolls is reachable; content it clips, or content outside
@@ -171,7 +176,10 @@ AUDIT = """(minTextPx) => {
     const lost = !box || box === article ? true
       : getComputedStyle(box).overflowX === 'hidden' || getComputedStyle(box).overflowX === 'clip'
         ? r.right > box.getBoundingClientRect().right + 1 : false;
-    if (lost) out.overflowing.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')}: ${el.textContent.slice(0, 40)}`);
+    if (lost) {
+      const name = `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`;
+      out.overflowing.push(`${name}: ${el.textContent.slice(0, 40)}`);
+    }
   }
   out.overflowing = [...new Set(out.overflowing)].slice(0, 10);
   return out;
@@ -224,9 +232,9 @@ def lab_server(root: Path, token: str = "dlcourse-test") -> Iterator[str]:
 
 
 def pages(site: Path) -> list[Path]:
-    """Every page of the built book a reader can reach (not Sphinx's search and index pages)."""
-    skip = {"search.html", "genindex.html", "index.html"}
-    return sorted(p for p in site.rglob("*.html") if p.name not in skip and "_static" not in p.parts)
+    """Every page of the built book (but ``index.html``, which only redirects to the preface)."""
+    return sorted(p for p in site.rglob("*.html") if p.relative_to(site).as_posix() != "index.html"
+                  and "_static" not in p.parts)
 
 
 def screenshots(site: Path, folder: Path = SCREENSHOT_DIR, browser=None) -> list[Path]:

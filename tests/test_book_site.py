@@ -27,8 +27,9 @@ def _png(width_in: float, dpi: int) -> bytes:
 
 
 def test_font_sizes_reads_numbers_names_and_dicts_but_not_other_sizes():
-    source = ('ax.set_title("a", fontsize=9)\nax.tick_params(labelsize="small")\nax.text(0, 0, "b", **{"fontsize": 7.5})\n'
-              'fig, ax = plt.subplots(figsize=(12, 3))\nx = rng.normal(size=8)\nmarkersize=2')
+    source = ('ax.set_title("a", fontsize=9)\nax.tick_params(labelsize="small")\n'
+              'ax.text(0, 0, "b", **{"fontsize": 7.5})\nfig, ax = plt.subplots(figsize=(12, 3))\n'
+              'x = rng.normal(size=8)\nmarkersize=2')
     assert book.font_sizes(source) == pytest.approx([9.0, 8.33, 7.5])
     assert book.font_sizes("plt.plot(x)") == []
 

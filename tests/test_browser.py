@@ -1,9 +1,9 @@
-"""The book and JupyterLab in a real browser: Debian's Chromium driven by Playwright (tests/browser.py).
+"""The book and JupyterLab in a real browser: Debian's Chromium, driven by Playwright (tests/browser.py).
 
 Over the built site served on 127.0.0.1, at a laptop's width (1280 px) and a phone's (390 px), every page must load
 with no request leaving the host, no JavaScript error and no failed response; all its math typeset without TeX
-errors; no broken image; no display equation cut off; nothing pushed out of the column where no scrollbar reaches it;
-no figure whose text is shown smaller than 8 px; and, at 1280 px, at most 2 % of code lines behind a scrollbar. Each
+errors; no broken image; no display equation cut off; nothing pushed out of the column where no scrollbar reaches
+it; no figure whose text is shown smaller than 8 px; and, at 1280 px, at most 2 % of code lines behind a scrollbar. Each
 lesson page's notebook link must download the student copy. In JupyterLab, a student runs the first exercise of a
 notebook and reads the visible test's message. Every test skips, saying why, only where Chromium cannot run.
 """
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import (AUDIT, SCREENSHOTS, SCREENSHOT_DIR, Watched, chromium_problem, lab_server, launch, pages, screenshots,
-                           serve)
+from tests.browser import (AUDIT, SCREENSHOT_DIR, SCREENSHOTS, Watched, chromium_problem, lab_server, launch, pages,
+                           screenshots, serve)
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -156,3 +156,39 @@ def test_a_student_runs_the_first_exercise_in_jupyterlab(browser, tmp_path):
         assert "two points give features of shape (N, 3) = (2, 3), got (2, 2)" in message.inner_text()
         assert not watched.off_host, f"JupyterLab asked for {watched.off_host[:3]}"
         watched.close()
+
+
+def test_the_audit_sees_what_a_reader_would(browser, tmp_path):
+    """A page with one of each problem: the checks above must report every one (they are not vacuous)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(10, 1), dpi=100)        # 1000 px wide
+    fig.savefig(tmp_path / "figure.png", dpi=100)
+    plt.close(fig)
+    (tmp_path / "page.html").write_text("""<!doctype html><html><body><article class="bd-article">
+      <script src="https://cdn.example.org/widgets.js"></script>
+      <script>throw new Error("boom")</script>
+      <p><span class="math">\\(x^2\\)</span></p>
+      <mjx-container display="true" style="display:block; overflow:hidden; width:100px">
+        <span style="display:inline-block; width:500px">a very wide equation</span></mjx-container>
+      <img src="missing.png">
+      <img class="dlc-figure dlc-text-139" src="figure.png" style="width:300px">
+      <div class="highlight"><pre style="width:200px; overflow:auto">""" + "x" * 200 + """</pre></div>
+      <div style="width:3000px">a banner wider than any screen</div>
+    </article></body></html>""")
+    with serve(tmp_path) as base:
+        watched = Watched(browser, base, 390)
+        watched.open(base + "page.html")
+        found = watched.page.evaluate(AUDIT, MIN_TEXT_PX)
+        assert watched.off_host == ["https://cdn.example.org/widgets.js"]
+        assert any("boom" in error for error in watched.errors), watched.errors
+        assert any("missing.png" in failure for failure in watched.failed), watched.failed
+        watched.close()
+    assert found["untypeset"] == ["\\(x^2\\)"]
+    assert found["clipped"] and found["broken"] == ["missing.png"]
+    assert found["illegible"] == ["figure.png: 4.2 px"]        # 13.9 px text shown at 300 / 1000 of its size
+    assert found["hiddenLines"] == found["codeLines"] == 1
+    assert any("banner" in item for item in found["overflowing"]) and found["pageScroll"] > 2000

@@ -43,7 +43,7 @@ _FIGURE_CLASS = re.compile(r"\bdlc-text-(\d+)\b")
 
 
 def font_sizes(source: str) -> list[float]:
-    """Every font size, in points, that ``source`` asks for (``fontsize=9``, ``labelsize="small"``, ``{"fontsize": 8}``)."""
+    """Every font size (pt) that ``source`` asks for: ``fontsize=9``, ``labelsize="small"``, ``{"fontsize": 8}``."""
     sizes = []
     for number, name, key in _FONT.findall(source):
         if number or key:
@@ -65,7 +65,7 @@ def _helper_fonts() -> dict[str, float]:
 
 
 def smallest_font_pt(source: str, helpers: dict[str, float] | None = None) -> float:
-    """The smallest font size (pt) that a cell's figures use: the smallest it or a helper it calls asks for, at most 10."""
+    """The smallest font size (pt) of a cell's figures: the smallest it or a helper it calls asks for, at most 10."""
     helpers = _helper_fonts() if helpers is None else helpers
     sizes = font_sizes(source) + [pt for name, pt in helpers.items() if re.search(rf"\b{name}\s*\(", source)]
     return min([DEFAULT_FONT_PT, *sizes])

@@ -69,7 +69,8 @@ def book_view(nb: NotebookNode, docname: str) -> NotebookNode:
         cells.append(cell)
         if shown:
             cells.append(_note(docname, cell))
-    title = next((i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source.lstrip().startswith("# ")), -1)
+    title = next((i for i, c in enumerate(cells)
+                  if c.cell_type == "markdown" and c.source.lstrip().startswith("# ")), -1)
     cells.insert(title + 1, _download(docname))
     nb.cells = cells
     return nb
