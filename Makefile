@@ -87,7 +87,8 @@ test-nightly: install sandbox
 ## Jupyter refuses to start as root (whoever reaches the server would be root); in a container or on CI root is the
 ## only user, so --allow-root is passed there and nowhere else.
 ## Students get JupyterLab without nbgrader's instructor tools (Formgrader, Create Assignment, course and assignment
-## lists: dlcourse/lab/ disables them); nbgrader's Validate button stays.
+## lists: dlcourse/lab/ disables them); nbgrader's Validate button stays. Nor does it offer Jupyter's news or check
+## for updates: the course works offline.
 lab: install
 	$(BIN)/python -m dlcourse.grading.notebooks workspace
 	JUPYTER_CONFIG_PATH=$(CURDIR)/dlcourse/lab $(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) work/

@@ -15,8 +15,6 @@ import contextlib
 import functools
 import http.server
 import os
-import shutil
-import socketserver
 import sys
 import threading
 from collections.abc import Iterator
@@ -72,7 +70,6 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def serve(folder: Path) -> Iterator[str]:
     """Serve ``folder`` on 127.0.0.1 (a free port) in a thread; yields the base URL."""
     handler = functools.partial(_Quiet, directory=str(folder))
-    socketserver.TCPServer.allow_reuse_address = True
     with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
@@ -201,8 +198,7 @@ def lab_server(root: Path, token: str = "dlcourse-test") -> Iterator[str]:
     env = {**os.environ, "JUPYTER_CONFIG_PATH": str(ROOT / "dlcourse" / "lab"),
            "JUPYTER_RUNTIME_DIR": str(root / ".runtime")}
     command = [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-               "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"]
     if os.getuid() == 0:
         command.append("--allow-root")
     log = open(root / ".lab.log", "w")

@@ -72,6 +72,7 @@ def test_students_lab_hides_the_instructor_tools(tmp_path):
     lab = _lab(tmp_path, student=True)
     assert INSTRUCTOR_PLUGINS <= lab["disabled"], f"still shown to students: {INSTRUCTOR_PLUGINS - lab['disabled']}"
     assert "@jupyter/nbgrader:validate-assignment" not in lab["disabled"]   # the Validate button stays
+    assert "@jupyterlab/apputils-extension:announcements" in lab["disabled"]  # no news to fetch: the course is offline
     assert lab["formgrader"] == 404
 
 

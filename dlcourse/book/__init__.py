@@ -1,23 +1,25 @@
-"""The book as readers get it: offline, legible at any width, one download per lesson.
+"""The book as readers get it: offline, legible at any width.
 
-A Sphinx extension (listed in ``_config.yml`` after :mod:`dlcourse.grading.bookview`). It does four things:
+A Sphinx extension (listed in ``_config.yml`` after :mod:`dlcourse.grading.bookview`, which rewrites each lesson's
+notebook: the exercises as students get them, and under the title a link that downloads the lesson's *student*
+notebook, the only notebook a lesson page offers). This one does three things:
 
 - **Offline, without errors.** ``sphinx-thebe``, which Jupyter Book always loads, adds its configuration script twice
   (``const THEBE_JS_URL`` declared twice is a JavaScript error on every page) and points at a CDN; the book has
   no live code (``launch_buttons.thebe: false``), so both of its scripts are dropped from every page.
-- **The lesson's notebook.** Each lesson page starts with a link that downloads the *student* copy of its notebook
-  (``notebooks/<chapter>/<lesson>.ipynb``); the page is built from the instructor notebook, which is never offered.
 - **A column for the course's code.** ``static/dlcourse.css`` gives the article the width of a 120-character code
   line at 1280 px (the page's table of contents moves behind its button below 1600 px; ``static/dlcourse.js`` makes
-  that button open it, which the theme's own script leaves undone), lets display equations and wide tables scroll
-  inside the column, and never lets the page itself scroll sideways (down to 390 px).
+  that button open it, which the theme's own script leaves undone), lets display equations, inline formulas and wide
+  tables scroll inside the column, and lets long words in prose, headings and inline code wrap, so that the page
+  does not scroll sideways down to 390 px.
 - **Figures whose text stays legible.** A figure is shrunk to the column's width only as far as keeps its smallest
   text at :data:`MIN_TEXT_PX` CSS pixels; past that it keeps that width and scrolls inside its output. The smallest
   text is computed from the figure's cell: the smallest font size its code asks for (``fontsize=``,
   ``labelsize=``, named sizes such as ``"small"``, and those of the :mod:`dlcourse.plot` helpers it calls), else
   matplotlib's default of 10 pt, at the dots per inch the PNG records.
 
-``tests/test_browser.py`` checks all of this in Chromium at 1280 and 390 px.
+``tests/test_browser.py`` checks all of this in Chromium at 1280 and 390 px; ``tests/test_book_site.py`` checks the
+pieces without a browser.
 """
 
 from __future__ import annotations
@@ -119,7 +121,7 @@ def figure_rules(images: list[tuple[str, int]]) -> str:
     for classes, width in images:
         if (found := _FIGURE_CLASS.search(classes)) is None:
             continue
-        text_px = int(found.group(1)) / 10
+        text_px = max(int(found.group(1)), 1) / 10
         narrowest = min_display_width(width, text_px)
         rules[f"dlc-w{width}-{found.group(1)}"] = (f"width:clamp({narrowest}px,100%,{max(width, narrowest)}px);"
                                                    "max-width:none;height:auto")
