@@ -7,6 +7,7 @@ with the flags that keep it off the network (no background networking, component
 goes through a route that refuses any request leaving 127.0.0.1 and records it.
 
     python tests/browser.py screenshots     # the README's two screenshots, from _build/html (make book first)
+    python tests/browser.py audit           # what tests/test_browser.py checks on every page, with the counts
 """
 
 from __future__ import annotations
@@ -233,6 +234,37 @@ def pages(site: Path) -> list[Path]:
                   and "_static" not in p.parts)
 
 
+def audit_site(browser, base: str, site: Path, width: int, min_text_px: float = 8.0) -> tuple[dict, list[str]]:
+    """Every page of ``site`` (served at ``base``) through :data:`AUDIT` at ``width`` px: the totals it counted, and
+    one line per problem a reader would meet."""
+    totals, problems = {}, []
+    watched = Watched(browser, base, width)
+    try:
+        for page in pages(site):
+            rel = page.relative_to(site).as_posix()
+            watched.open(base + rel)
+            found = watched.page.evaluate(AUDIT, min_text_px)
+            for key in ("math", "displayMath", "images", "figures", "codeLines", "hiddenLines"):
+                totals[key] = totals.get(key, 0) + found[key]
+            totals["pages"] = totals.get("pages", 0) + 1
+            for key, what in [("untypeset", "math left untypeset"), ("texErrors", "TeX errors"),
+                              ("clipped", "display equations cut off"), ("broken", "broken images"),
+                              ("illegible", f"figures with text under {min_text_px} px"),
+                              ("overflowing", "content out of the column with no scrollbar")]:
+                if found[key]:
+                    problems.append(f"{rel} at {width} px: {what}: {found[key][:3]}")
+            if found["pageScroll"] > 0:
+                problems.append(f"{rel} at {width} px: the page scrolls sideways by {found['pageScroll']} px")
+            for kind, items in [("requests leaving the host", watched.off_host), ("JavaScript errors", watched.errors),
+                                ("failed responses", watched.failed)]:
+                if items:
+                    problems.append(f"{rel} at {width} px: {kind}: {items[:3]}")
+                    items.clear()
+    finally:
+        watched.close()
+    return totals, problems
+
+
 def screenshots(site: Path, folder: Path = SCREENSHOT_DIR, browser=None) -> list[Path]:
     """Take the README's screenshots of the built ``site`` into ``folder`` (with ``browser``, or a new one)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -252,12 +284,19 @@ def screenshots(site: Path, folder: Path = SCREENSHOT_DIR, browser=None) -> list
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] != ["screenshots"]:
+    if sys.argv[1:] not in (["screenshots"], ["audit"]):
         sys.exit(__doc__)
     if problem := chromium_problem():
         sys.exit(problem)
     site = ROOT / "_build" / "html"
     if not (site / "index.html").exists():
         sys.exit("no built book in _build/html: run make book first")
-    for path in screenshots(site):
-        print(path.relative_to(ROOT))
+    if sys.argv[1] == "screenshots":
+        for path in screenshots(site):
+            print(path.relative_to(ROOT))
+    else:
+        with serve(site) as base, launch() as browser:
+            for width in (1280, 390):
+                totals, problems = audit_site(browser, base, site, width)
+                print(f"{width} px:", ", ".join(f"{key} {value}" for key, value in totals.items()))
+                print("\n".join(problems) or "  no problems")

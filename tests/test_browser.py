@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import (AUDIT, SCREENSHOT_DIR, SCREENSHOTS, Watched, chromium_problem, lab_server, launch, pages,
-                           screenshots, serve)
+from tests.browser import (AUDIT, SCREENSHOT_DIR, SCREENSHOTS, Watched, audit_site, chromium_problem, lab_server,
+                           launch, screenshots, serve)
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -43,38 +43,9 @@ def served(book_site):
         yield base
 
 
-def _audit(browser, served: str, site: Path, width: int) -> tuple[dict, list[str]]:
-    totals, problems = {}, []
-    watched = Watched(browser, served, width)
-    try:
-        for page in pages(site):
-            rel = page.relative_to(site).as_posix()
-            watched.open(served + rel)
-            found = watched.page.evaluate(AUDIT, MIN_TEXT_PX)
-            for key in ("math", "displayMath", "images", "figures", "codeLines", "hiddenLines"):
-                totals[key] = totals.get(key, 0) + found[key]
-            totals["pages"] = totals.get("pages", 0) + 1
-            for key, what in [("untypeset", "math left untypeset"), ("texErrors", "TeX errors"),
-                              ("clipped", "display equations cut off"), ("broken", "broken images"),
-                              ("illegible", f"figures with text under {MIN_TEXT_PX} px"),
-                              ("overflowing", "content out of the column with no scrollbar")]:
-                if found[key]:
-                    problems.append(f"{rel} at {width} px: {what}: {found[key][:3]}")
-            if found["pageScroll"] > 0:
-                problems.append(f"{rel} at {width} px: the page scrolls sideways by {found['pageScroll']} px")
-            for kind, items in [("requests leaving the host", watched.off_host), ("JavaScript errors", watched.errors),
-                                ("failed responses", watched.failed)]:
-                if items:
-                    problems.append(f"{rel} at {width} px: {kind}: {items[:3]}")
-                    items.clear()
-    finally:
-        watched.close()
-    return totals, problems
-
-
 @pytest.mark.parametrize("width", [1280, 390])
 def test_every_page_offline_typeset_and_legible(browser, served, book_site, width):
-    totals, problems = _audit(browser, served, book_site, width)
+    totals, problems = audit_site(browser, served, book_site, width, MIN_TEXT_PX)
     assert not problems, "\n".join(problems[:25])
     # the checks saw the book (a page that failed to render would pass them vacuously)
     assert totals["pages"] >= 50 and totals["math"] > 2000 and totals["displayMath"] > 100, totals
