@@ -185,9 +185,10 @@ AUDIT = """(minTextPx) => {
 
 
 @contextlib.contextmanager
-def lab_server(root: Path, token: str = "dlcourse-test") -> Iterator[str]:
-    """JupyterLab as ``make lab`` starts it (the students' configuration, dlcourse/lab/) on ``root``, on 127.0.0.1;
-    yields its base URL. ``--allow-root`` is passed as ``make lab`` passes it where root is the only user."""
+def lab_server(root: Path, token: str = "dlcourse-test", student: bool = True) -> Iterator[str]:
+    """JupyterLab on ``root``, on 127.0.0.1, as ``make lab`` starts it (the students' configuration, dlcourse/lab/)
+    or, with ``student=False``, as ``make formgrader`` does (Jupyter's own); yields its base URL. ``--allow-root`` is
+    passed as the Makefile passes it, where root is the only user."""
     import socket
     import subprocess
     import time
@@ -196,8 +197,10 @@ def lab_server(root: Path, token: str = "dlcourse-test") -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "JUPYTER_CONFIG_PATH": str(ROOT / "dlcourse" / "lab"),
-           "JUPYTER_RUNTIME_DIR": str(root / ".runtime")}
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(root / ".runtime")}
+    env.pop("JUPYTER_CONFIG_PATH", None)
+    if student:
+        env["JUPYTER_CONFIG_PATH"] = str(ROOT / "dlcourse" / "lab")
     command = [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
                f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"]
     if os.getuid() == 0:

@@ -25,6 +25,7 @@ pieces without a browser.
 from __future__ import annotations
 
 import base64
+import functools
 import inspect
 import math
 import re
@@ -55,8 +56,9 @@ def font_sizes(source: str) -> list[float]:
     return sizes
 
 
+@functools.cache
 def _helper_fonts() -> dict[str, float]:
-    """The smallest font each plotting helper of :mod:`dlcourse.plot` asks for, by name."""
+    """The smallest font each plotting helper of :mod:`dlcourse.plot` asks for, by name (read once per build)."""
     from dlcourse import plot
 
     helpers = {}
