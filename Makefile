@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install python sandbox browser book serve screenshots test test-portable test-nightly lab formgrader notebooks \
+.PHONY: install python sandbox browser postgres book serve screenshots test test-portable test-nightly lab formgrader notebooks \
         release benchmarks clean
 
 install: python $(STAMP)
@@ -48,6 +48,17 @@ browser:
 	  { $$SUDO apt-get update -q >/dev/null 2>&1 && $$SUDO apt-get install -y -q chromium fonts-wqy-microhei >/dev/null 2>&1; } || \
 	  echo "WARNING: could not install chromium; the browser tests will skip. Install it: apt-get install chromium"; fi
 
+## the PostgreSQL gradebook tests (tests/test_cluster.py, tests/test_lms.py): Debian's PostgreSQL server, from which the
+## tests start a throwaway cluster on 127.0.0.1 (as root, or with password-less sudo). Graders who keep SQLite, and
+## students, do not need it; without it those tests skip, saying why.
+postgres:
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  echo "installing postgresql (the gradebook tests) with apt-get"; \
+	  $$SUDO apt-get install -y -q postgresql >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -q >/dev/null 2>&1 && $$SUDO apt-get install -y -q postgresql >/dev/null 2>&1; } || \
+	  echo "WARNING: could not install postgresql; the PostgreSQL tests will skip. Install it: apt-get install postgresql"; }
+
 ## (a) install and build the book into _build/html
 book: install
 	$(BIN)/jupyter-book build . -W -n --keep-going
@@ -68,7 +79,7 @@ screenshots: book browser
 ## nbval runs every notebook once, on an emulated x86-64 baseline CPU (the kernel conftest.py registers): the stored
 ## outputs hold on the machine farthest from the one they were recorded on. Other CPUs: make test-portable.
 NBVAL_KERNEL := $(if $(filter x86_64 amd64,$(shell uname -m)),python3-x86-64-baseline,python3)
-test: install sandbox browser
+test: install sandbox browser postgres
 	$(BIN)/python -m pytest -n 2 --dist loadscope --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		--nbval-kernel-name $(NBVAL_KERNEL) -m "not nightly" --durations=15 tests dlcourse solutions
 

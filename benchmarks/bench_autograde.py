@@ -13,6 +13,17 @@ the course with its own gradebook:
 
 Printed: wall time and notebooks per minute of each, the speed-up of ``jobs N`` over plain
 (target on 2 cores: at least 1.8x), and whether all three recorded the same scores.
+
+    .venv/bin/python benchmarks/bench_autograde.py --scheduler local:2 --students 12
+
+compares the two executors of ``dlcourse autograde`` on the same class instead, in one run:
+
+- ``pool N``: the process pool with N workers;
+- ``dask local:N``: a Dask ``LocalCluster`` of N workers (``--scheduler local:N``). Its overhead over the
+  pool is printed (target: at most 10 %);
+- ``dask 1 pinned`` and ``dask 2 pinned``: one Dask worker pinned to core 0, then two pinned to cores 0 and 1
+  (``os.sched_setaffinity``, inherited by their sandboxed kernels): what a second machine of one core adds,
+  on one computer.
 """
 
 from __future__ import annotations
@@ -79,14 +90,74 @@ def _scores(course: Path) -> dict[str, float]:
         return {s.student.id: s.score for s in gb.assignment_submissions(CH)}
 
 
+def _pin(core: int) -> None:
+    """Run on a Dask worker: this process, and the kernels it will start, on ``core`` only."""
+    os.sched_setaffinity(0, {core})
+
+
+def _grade_on(course: Path, inbox: Path, workers: int, pinned: bool) -> None:
+    """Grade with a LocalCluster of ``workers`` (pinned to cores 0, 1, ... when ``pinned``)."""
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=workers, threads_per_worker=1, host="127.0.0.1", dashboard_address=None,
+                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        if pinned:
+            for core, address in enumerate(sorted(client.scheduler_info()["workers"])):
+                client.run(_pin, core, workers=[address])
+        autograde(course, CH, inbox, Options(scheduler=cluster.scheduler_address, progress=False),
+                  log=lambda *a, **k: None)
+
+
+def executors(args, notebooks: list[str]) -> int:
+    """``--scheduler local:N``: the process pool against Dask on the same class (see the module docstring)."""
+    n = int(args.scheduler.split(":", 1)[1])
+    modes = [f"pool {n}", f"dask local:{n}"] + (["dask 1 pinned", "dask 2 pinned"]
+                                                if len(os.sched_getaffinity(0)) >= 2 else [])
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for mode in modes:
+            work = Path(tmp) / mode.replace(" ", "").replace(":", "")
+            course = _course(work, notebooks)
+            inbox = work / "inbox"
+            _class(course, inbox, args.students)
+            start = time.perf_counter()
+            if mode.startswith("pool"):
+                autograde(course, CH, inbox, Options(jobs=n, progress=False), log=lambda *a, **k: None)
+            elif mode.startswith("dask local"):
+                autograde(course, CH, inbox, Options(scheduler=f"local:{n}", progress=False),
+                          log=lambda *a, **k: None)
+            else:
+                _grade_on(course, inbox, int(mode.split()[1]), pinned=True)
+            seconds = time.perf_counter() - start
+            results[mode] = (seconds, _scores(course))
+            count = args.students * len(notebooks)
+            print(f"{mode:>14}: {seconds:7.1f} s  {60 * count / seconds:6.1f} notebooks/min", flush=True)
+    pool, dask = results[f"pool {n}"][0], results[f"dask local:{n}"][0]
+    print(f"Dask executor overhead over the process pool: {100 * (dask / pool - 1):+.1f} % (target <= 10 %)")
+    if "dask 2 pinned" in results:
+        one, two = results["dask 1 pinned"][0], results["dask 2 pinned"][0]
+        print(f"a second one-core worker: {one / two:.2f}x the throughput of one ({100 * (one / two - 1):+.0f} %)")
+    same = all(r[1] == results[f"pool {n}"][1] for r in results.values())
+    print(f"{args.students} students x {len(notebooks)} notebooks; same scores in every run: {same}")
+    return 0 if same else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--students", type=int, default=60)
     parser.add_argument("--notebooks", nargs="*", default=None, help="stems of Chapter-1 notebooks (default: all)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--scheduler", default=None, metavar="local:N",
+                        help="compare the process pool with a Dask LocalCluster of N workers instead")
     args = parser.parse_args()
     notebooks = args.notebooks or sorted(p.stem for p in (ROOT / "solutions" / CH).glob("*.ipynb"))
     os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
+    if args.scheduler:
+        if not args.scheduler.startswith("local:"):
+            parser.error("--scheduler takes local:N here (a benchmark on this machine)")
+        return executors(args, notebooks)
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

@@ -4,6 +4,7 @@
     dlcourse check NOTEBOOK [...]      run a notebook's visible tests and report per exercise (students)
     dlcourse autograde CHAPTER [SUBMISSIONS]   grade a class, sandboxed and in parallel (instructors)
     dlcourse report CHAPTER            rewrite reports/<chapter>/ from the gradebook (instructors)
+    dlcourse export CHAPTER --format canvas|moodle|csv   grades for a learning platform (instructors)
 
 Every subcommand has ``--help``. Exit status: 0 success, 1 a check found failing tests,
 2 bad input (no such chapter or notebook, unreadable notebook).
@@ -56,19 +57,22 @@ def _check(args: argparse.Namespace) -> int:
 
 def _autograde(args: argparse.Namespace) -> int:
     from dlcourse.grading.autograde import Options, SandboxUnavailable, autograde
+    from dlcourse.grading.cluster import SchedulerLost, WorkerUnfit
+    from dlcourse.grading.gradebook import GradebookUnavailable, url
 
     opts = Options(jobs=args.jobs, sandbox=not args.no_sandbox, cell_timeout=args.cell_timeout,
-                   notebook_timeout=args.notebook_timeout, memory=int(args.memory * 2**30))
+                   notebook_timeout=args.notebook_timeout, memory=int(args.memory * 2**30), db=args.db,
+                   scheduler=args.scheduler)
     if args.no_sandbox:
         print("WARNING: --no-sandbox: student code runs with your permissions and can read solutions/, the "
               "gradebook and other students' work.", file=sys.stderr)
     try:
         outcome = autograde(Path(args.course), args.chapter, Path(args.submissions) if args.submissions else None,
                             opts, force=args.force)
-    except SandboxUnavailable as exc:
+    except (SandboxUnavailable, WorkerUnfit) as exc:
         print(f"dlcourse autograde: REFUSING TO GRADE: {exc}", file=sys.stderr)
         return 2
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, ValueError, GradebookUnavailable, SchedulerLost) as exc:
         print(f"dlcourse autograde: {exc}", file=sys.stderr)
         return 2
     print(f"graded {len(outcome.graded)} submission(s); {len(outcome.unchanged)} unchanged since the last run")
@@ -78,7 +82,7 @@ def _autograde(args: argparse.Namespace) -> int:
         print(f"  feedback withheld (it contained hidden-test text): {withheld}")
     from dlcourse.grading.reports import awaiting_manual
 
-    waiting = awaiting_manual(Path(args.course), args.chapter)
+    waiting = awaiting_manual(Path(args.course), args.chapter, url(Path(args.course), args.db))
     if waiting:
         answers = sum(len(cells) for cells in waiting.values())
         print(f"{answers} answer(s) of {len(waiting)} student(s) await manual grading (grades.csv, column "
@@ -90,23 +94,29 @@ def _autograde(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from dlcourse.grading import gradebook
     from dlcourse.grading.reports import write_reports
 
-    db = Path(args.course) / "gradebook.db"
-    if not db.exists():
-        print(f"dlcourse report: no gradebook at {db}: run dlcourse autograde first", file=sys.stderr)
+    try:
+        db_url = gradebook.url(Path(args.course), args.db)
+        gradebook.check(db_url)
+    except (ValueError, gradebook.GradebookUnavailable) as exc:
+        print(f"dlcourse report: {exc}", file=sys.stderr)
+        return 2
+    if gradebook.is_sqlite(db_url) and not gradebook.sqlite_path(db_url).exists():
+        print(f"dlcourse report: no gradebook at {gradebook.sqlite_path(db_url)}: run dlcourse autograde first",
+              file=sys.stderr)
         return 2
     try:
-        folder = write_reports(Path(args.course), args.chapter)
+        folder = write_reports(Path(args.course), args.chapter, db_url=db_url)
     except Exception as exc:   # nbgrader's MissingEntry: the chapter was never graded
-        print(f"dlcourse report: no grades for {args.chapter} in {Path(args.course) / 'gradebook.db'} ({exc})",
-              file=sys.stderr)
+        print(f"dlcourse report: no grades for {args.chapter} in {gradebook.shown(db_url)} ({exc})", file=sys.stderr)
         return 2
     print(f"wrote {folder}/grades.csv, exercises.csv, scores.png, similarity.csv and .html")
     if args.feedback:
         from dlcourse.grading.autograde import refresh_feedback
 
-        done, problems = refresh_feedback(Path(args.course), args.chapter, log=lambda *a, **k: None)
+        done, problems = refresh_feedback(Path(args.course), args.chapter, log=lambda *a, **k: None, db=args.db)
         print(f"rewrote the feedback of {len(done)} student(s) in {Path(args.course) / 'feedback'}/<student>/"
               f"{args.chapter}/")
         for problem in problems:
@@ -116,6 +126,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    from dlcourse.grading import lms
     from dlcourse.grading.check import DEFAULT_TIMEOUT, GRADING_CELL_SECONDS
 
     p = argparse.ArgumentParser(prog="dlcourse", description="Tools of the dlcourse deep-learning course.")
@@ -161,6 +172,13 @@ def parser() -> argparse.ArgumentParser:
     ag.add_argument("--force", action="store_true", help="grade again even unchanged submissions")
     ag.add_argument("--no-sandbox", action="store_true",
                     help="run student code unconfined (only for submissions you trust)")
+    ag.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                    help="grade on a Dask cluster: tcp://HOST:8786 (workers started with `dask worker ADDRESS "
+                         "--nthreads 1`), or local:N for N Dask workers on this machine (default: --jobs worker "
+                         "processes here)")
+    ag.add_argument("--db", default=None, metavar="URL",
+                    help="the gradebook: postgresql://USER@HOST:5432/DATABASE or sqlite:///PATH (default: "
+                         "sqlite:///<course>/gradebook.db)")
     ag.set_defaults(run=_autograde)
 
     rep = sub.add_parser("report", help="rewrite reports/<chapter>/ from the gradebook",
@@ -171,7 +189,11 @@ def parser() -> argparse.ArgumentParser:
     rep.add_argument("--course", default=".", help="the course folder (default: .)")
     rep.add_argument("--feedback", action="store_true",
                      help="also rewrite the students' feedback from the gradebook (after manual grading)")
+    rep.add_argument("--db", default=None, metavar="URL",
+                     help="the gradebook's database URL (default: sqlite:///<course>/gradebook.db)")
     rep.set_defaults(run=_report)
+
+    lms.add_parser(sub)
     return p
 
 

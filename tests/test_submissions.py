@@ -54,11 +54,13 @@ def test_flat_layout_with_renamed_missing_stray_and_unicode(tmp_path, release):
     assert "bob: 01-alpha.ipynb is missing" in got.problems
     assert "bob: notes.ipynb is not a notebook of 01-ch" in got.problems
     sub = tmp_path / "course" / "submitted"
-    assert sorted(p.name for p in (sub / "bob" / CH).iterdir()) == ["02-beta.ipynb", "timestamp.txt"]
+    assert sorted(p.name for p in (sub / "bob" / CH).iterdir()) == ["02-beta.ipynb", "collected.txt"]
     assert grade_ids(sub / "bob" / CH / "02-beta.ipynb") == {"beta-f", "beta-f-visible"}
     # a malformed notebook under its own name is collected as is: the autograder reports it by name
     assert (sub / "José Núñez" / CH / "02-beta.ipynb").read_text() == '{"cells": ['
-    assert (sub / "alice" / CH / "timestamp.txt").read_text() == "2026-11-23 12:00:00.000000 UTC"
+    # no submission time came with the files: none is made up (it would count as late), the collection time is kept
+    assert (sub / "alice" / CH / "collected.txt").read_text() == "2026-11-23 12:00:00.000000 UTC"
+    assert not (sub / "alice" / CH / "timestamp.txt").exists()
 
 
 def test_nbgrader_layout_and_zip_give_the_same_result(tmp_path, release):
@@ -90,7 +92,7 @@ def test_collecting_twice_changes_nothing_and_resubmission_keeps_history(tmp_pat
     collect(tmp_path / "in", CH, release, course, now=NOW)
     again = collect(tmp_path / "in", CH, release, course, now=datetime(2026, 11, 24, tzinfo=timezone.utc))
     assert again.resubmitted == []
-    assert (course / "submitted" / "alice" / CH / "timestamp.txt").read_text().startswith("2026-11-23")
+    assert (course / "submitted" / "alice" / CH / "collected.txt").read_text().startswith("2026-11-23")
     nbformat.write(_nb("alpha", answer="return 2"), tmp_path / "in" / "alice" / CH / "01-alpha.ipynb")
     later = collect(tmp_path / "in", CH, release, course, now=datetime(2026, 11, 25, tzinfo=timezone.utc))
     assert later.resubmitted == ["alice"]

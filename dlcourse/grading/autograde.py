@@ -37,8 +37,8 @@ import hashlib
 import json
 import os
 import shutil
-import sqlite3
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -48,7 +48,7 @@ from pathlib import Path
 import nbformat
 
 from dlcourse.grading import sandbox as sandbox_mod
-from dlcourse.grading.notebooks import EXECUTION_ENV, ROOT, nbgrader, source_folder
+from dlcourse.grading.notebooks import EXECUTION_ENV, ROOT, source_folder
 from dlcourse.grading.submissions import cell_changes, collect
 
 SCRATCH = ".autograde"
@@ -67,6 +67,8 @@ class Options:
     memory: int = 3 * 2**30          # address-space limit per kernel, bytes
     progress: bool = True
     warm: bool = True                # sandboxed kernels fork from a per-student zygote (zygote.py)
+    db: str | None = None            # the gradebook's URL (gradebook.py); None: <course>/gradebook.db
+    scheduler: str | None = None     # a Dask scheduler (cluster.py): "tcp://HOST:8786" or "local:N"; None: a pool
 
 
 @dataclass
@@ -87,20 +89,13 @@ def _digest(paths: list[Path], extra: str) -> str:
     return h.hexdigest()
 
 
-def _assignment_digest(db: Path, chapter: str) -> str:
+def _assignment_digest(db_url: str, chapter: str) -> str:
     from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{db}") as gb:
+    with Gradebook(db_url) as gb:
         cells = [(nb.name, c.name, c.checksum or "") for nb in gb.find_assignment(chapter).notebooks
                  for c in nb.source_cells]
     return hashlib.sha256(repr(sorted(cells)).encode()).hexdigest()
-
-
-def _snapshot(db: Path, dest: Path) -> None:
-    """A consistent copy of an SQLite file (the backup API, not a byte copy of a file in use)."""
-    dest.unlink(missing_ok=True)
-    with sqlite3.connect(db) as src, sqlite3.connect(dest) as out:
-        src.backup(out)
 
 
 def _worker_settings(job: "Job", run: Path, slot: Path) -> dict[str, object]:
@@ -152,6 +147,7 @@ class Assignment:
     chapter: str
     release: Path                    # the student copies
     sources: Path                    # the instructor's notebooks (tests are judged from them)
+    db_url: str                      # the gradebook (only the recording process writes it)
     scratch: Path                    # .autograde/<chapter>: snapshots, slots, logs, executed notebooks
     order: dict[str, list[str]]      # released notebook stem -> its grade ids, in order
     modules: list[str]               # what the released notebooks import (the zygote preloads them)
@@ -203,11 +199,15 @@ def _run_nbgrader(job: Job, run: Path, notebook: str | None) -> None:
 
 def _init_worker(slots, env: dict) -> None:
     """A worker process takes one slot for its whole life; its environment says which."""
+    enter_slot(Path(slots.get()), env)
+
+
+def enter_slot(slot: Path, env: dict) -> None:
+    """Make ``slot`` this worker process's slot: kernels start from its kernelspec, with ``env``."""
     import warnings
 
     warnings.filterwarnings("ignore", module="nbgrader")
     warnings.filterwarnings("ignore", message=".*not in session.*")
-    slot = Path(slots.get())
     os.environ.update(env)
     os.environ[SLOT_VARIABLE] = str(slot)
     os.environ["JUPYTER_RUNTIME_DIR"] = str(slot / "runtime")
@@ -373,6 +373,11 @@ def _nbgrader_config(course: Path, **overrides):
     for key, value in overrides.items():
         cls, trait = key.split(".")
         setattr(config[cls], trait, value)
+    db_url = str(config.CourseDirectory.get("db_url", ""))
+    if db_url and not db_url.startswith("sqlite") and not config.CourseDirectory.get("course_id"):
+        # nbgrader's default course id, "", names no course row: SQLite lets that pass, PostgreSQL enforces
+        # the foreign key. nbgrader's Gradebook itself defaults to "default_course".
+        config.CourseDirectory.course_id = "default_course"
     return config
 
 
@@ -385,8 +390,13 @@ def _api(config):
 
 
 def prepare(course: Path, chapter: str, opts: Options, log=print) -> Assignment:
-    """Phase 1: check the sandbox and the chapter, release it into the gradebook, snapshot what workers use."""
+    """Phase 1: check the gradebook, the sandbox and the chapter (before anything is written), release the
+    chapter into the gradebook, and copy its definitions into the private gradebook that workers start from."""
+    from dlcourse.grading import gradebook
+
     course = Path(course).resolve()
+    db_url = gradebook.url(course, opts.db)
+    gradebook.check(db_url)                   # GradebookUnavailable: nothing has been written yet
     if opts.sandbox:
         ok, why = sandbox_mod.usable()
         if not ok:
@@ -396,21 +406,37 @@ def prepare(course: Path, chapter: str, opts: Options, log=print) -> Assignment:
     sources = source_folder(course, chapter)
     if sources is None:
         raise FileNotFoundError(f"no chapter {chapter!r} in {course}")
-    log(f"preparing {chapter}: nbgrader generate_assignment", flush=True)
-    nbgrader(["generate_assignment", chapter, "--force"], cwd=course)
+    log(f"preparing {chapter}: nbgrader generate_assignment into {gradebook.shown(db_url)}", flush=True)
+    gradebook.open_gradebook(db_url).close()           # the tables, created once, under the writer lock
+    with gradebook.writer_lock(db_url):
+        result = _api(_nbgrader_config(course, **{"CourseDirectory.db_url": db_url})).generate_assignment(
+            chapter, force=True)
+        if not result["success"]:
+            text = (result.get("error") or result.get("log") or "").strip()
+            raise RuntimeError(f"nbgrader generate_assignment {chapter} failed:\n{text[-4000:]}")
+        due = _due_date(course, db_url, chapter)
+    if due:
+        log(f"  due {due:%Y-%m-%d %H:%M} UTC (late penalties: nbgrader_config.py)")
     release = course / "notebooks" / chapter
     if not release.is_dir():
         release = course / "release" / chapter
     scratch = course / SCRATCH / chapter
     (scratch / "done").mkdir(parents=True, exist_ok=True)
-    db = course / "gradebook.db"
-    _snapshot(db, scratch / "gradebook.db")
+    gradebook.copy_definitions(db_url, scratch / "gradebook.db")
     released = {p.stem: nbformat.read(p, as_version=4) for p in sorted(release.glob("*.ipynb"))}
     order = {stem: [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
                     if "grade_id" in c.metadata.get("nbgrader", {})] for stem, nb in released.items()}
-    key = f"{opts.sandbox}/{opts.cell_timeout}/{opts.notebook_timeout}/{opts.memory}/" + _assignment_digest(db, chapter)
-    return Assignment(course, chapter, release, sources, scratch, order, imported_modules(released.values()),
-                      frozenset(_hidden_secret(db, chapter, released)), key)
+    key = (f"{opts.sandbox}/{opts.cell_timeout}/{opts.notebook_timeout}/{opts.memory}/{due}/"
+           + _assignment_digest(db_url, chapter))
+    return Assignment(course, chapter, release, sources, db_url, scratch, order, imported_modules(released.values()),
+                      frozenset(_hidden_secret(db_url, chapter, released)), key)
+
+
+def _due_date(course: Path, db_url: str, chapter: str):
+    """The chapter's due date (naive UTC), written into the gradebook from nbgrader_config.py (late.py)."""
+    from dlcourse.grading import late
+
+    return late.set_due_date(db_url, chapter, _nbgrader_config(course))
 
 
 def collect_submissions(a: Assignment, source: Path | None, force: bool, outcome: Outcome,
@@ -444,26 +470,57 @@ def collect_submissions(a: Assignment, source: Path | None, force: bool, outcome
 
 
 def execute(a: Assignment, students: list[str], opts: Options, hide_also: Path | None = None):
-    """Phase 3: execute and judge ``students`` in worker processes; yield ``(student, Executed or the
-    exception that stopped that student)`` as each finishes."""
+    """Phase 3: execute and judge ``students``; yield ``(student, Executed or the exception that stopped
+    that student)`` as each finishes, with the executed notebooks in ``scratch/executed/<student>``.
+
+    Two executors behind this one interface: a pool of worker processes on this machine (``opts.scheduler``
+    None, ``opts.jobs`` workers), or the workers of a Dask cluster (``cluster.execute``), which may be on
+    other machines. Either way each worker runs ``_execute`` on one student at a time."""
+    if opts.scheduler:
+        from dlcourse.grading import cluster
+
+        yield from cluster.execute(a, students, opts, hide_also)
+    else:
+        yield from _pool(a, students, opts, hide_also)
+
+
+def sandbox_hide(a: Assignment, *also: Path | None) -> list[Path]:
+    """What a sandboxed kernel must not see: the course, the repository, and ``also`` (never "/" itself)."""
+    return sorted({p for p in (a.course, ROOT, *also) if p is not None and len(p.parts) > 2}, key=str)
+
+
+def worker_environment(threads: int) -> dict[str, str]:
+    """The environment a grading worker runs kernels in (``threads``: OMP threads per kernel)."""
+    return {**EXECUTION_ENV, "OMP_NUM_THREADS": str(max(1, threads)),
+            "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")}
+
+
+def make_slot(slot: Path, opts: Options, hide: list[Path]) -> None:
+    """A worker's slot: its runtime and IPC folders and, sandboxed, its kernelspec. Keep ``slot``'s path
+    short (a temporary folder): the kernels' Unix sockets live in it, and a socket's path has at most 107
+    bytes, which a course in a deep folder would exceed."""
+    shutil.rmtree(slot, ignore_errors=True)
+    (slot / "runtime").mkdir(parents=True)
+    (slot / "ipc").mkdir()                           # kernels' Unix sockets, sandbox or not
+    if opts.sandbox:
+        sandbox_mod.kernelspec(slot, hide=hide, expose=[Path(sys.prefix), ROOT / "dlcourse"],
+                               memory=opts.memory, wall=opts.notebook_timeout, zygote=opts.warm)
+
+
+def _pool(a: Assignment, students: list[str], opts: Options, hide_also: Path | None = None):
+    """The local executor: ``opts.jobs`` worker processes, each with its own slot."""
     import multiprocessing
 
     jobs = max(1, min(opts.jobs, len(students) or 1))
     context = multiprocessing.get_context("spawn")     # fresh workers: no state copied from this process
     slots = context.Queue()
-    # the course, the repository, and where the class's submissions came from (never "/" itself)
-    hide = sorted({p for p in (a.course, ROOT, hide_also) if p is not None and len(p.parts) > 2}, key=str)
+    hide = sandbox_hide(a, hide_also)                  # and where the class's submissions came from
+    root = Path(tempfile.mkdtemp(prefix="dlcourse-slots-"))
     for k in range(jobs):
-        slot = a.scratch / "slots" / str(k)
-        shutil.rmtree(slot, ignore_errors=True)
-        (slot / "runtime").mkdir(parents=True)
-        (slot / "ipc").mkdir()                           # kernels' Unix sockets, sandbox or not
-        if opts.sandbox:
-            sandbox_mod.kernelspec(slot, hide=hide, expose=[Path(sys.prefix), ROOT / "dlcourse"],
-                                   memory=opts.memory, wall=opts.notebook_timeout, zygote=opts.warm)
+        slot = root / str(k)
+        make_slot(slot, opts, hide)
         slots.put(str(slot))
-    env = {**EXECUTION_ENV, "OMP_NUM_THREADS": str(max(1, (os.cpu_count() or 1) // jobs)),
-           "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")}
+    env = worker_environment((os.cpu_count() or 1) // jobs)
     try:
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(slots, env)) as pool:
             futures = {pool.submit(_execute, Job(a, s, opts)): s for s in students}
@@ -473,7 +530,7 @@ def execute(a: Assignment, students: list[str], opts: Options, hide_also: Path |
                 except Exception as exc:   # noqa: BLE001  (a bug or a broken file system: report, go on)
                     yield futures[fut], exc
     finally:
-        shutil.rmtree(a.scratch / "slots", ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
         shutil.rmtree(a.scratch / "run", ignore_errors=True)
 
 
@@ -482,13 +539,17 @@ def record(a: Assignment, student: str) -> str:
     writer); return why it failed, or ""."""
     from dlcourse.grading.preprocessors import pipeline
 
+    from dlcourse.grading.gradebook import writer_lock
+
     sanitize, grade = pipeline("record")
     config = _nbgrader_config(a.course, **{
+        "CourseDirectory.db_url": a.db_url,
         "CourseDirectory.submitted_directory": str((a.scratch / "executed").relative_to(a.course)),
         "Autograde.sanitize_preprocessors": sanitize,
         "Autograde.autograde_preprocessors": grade,
         "OverwriteCells.add_missing_cells": False})
-    result = _api(config).autograde(a.chapter, student, force=True, create=True)
+    with writer_lock(a.db_url):
+        result = _api(config).autograde(a.chapter, student, force=True, create=True)
     if result["success"]:
         return ""
     text = (result.get("error") or result.get("log") or "").strip()
@@ -504,6 +565,7 @@ def feedback(a: Assignment, student: str) -> tuple[str, list[str]]:
     from dlcourse.grading.feedback import HideHiddenTests, leaks, own_lines
 
     config = _nbgrader_config(a.course, **{
+        "CourseDirectory.db_url": a.db_url,
         "GenerateFeedback.preprocessors": [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]})
     result = _api(config).generate_feedback(a.chapter, student, force=True)
     if not result["success"]:
@@ -517,11 +579,11 @@ def feedback(a: Assignment, student: str) -> tuple[str, list[str]]:
     return "", withheld
 
 
-def refresh_feedback(course: Path, chapter: str, log=print) -> tuple[list[str], list[str]]:
+def refresh_feedback(course: Path, chapter: str, log=print, db: str | None = None) -> tuple[list[str], list[str]]:
     """Rewrite the feedback of every graded student of ``chapter`` from the gradebook as it is now (after
     manual grading in the formgrader, say), with the same redaction as ``autograde``; nothing is executed.
     Return (students whose feedback was rewritten, problems)."""
-    a = prepare(course, chapter, Options(sandbox=False), log)
+    a = prepare(course, chapter, Options(sandbox=False, db=db), log)
     done, problems = [], []
     for marker in sorted((a.scratch / "done").glob("*.json")):
         failed, withheld = feedback(a, marker.stem)
@@ -531,7 +593,7 @@ def refresh_feedback(course: Path, chapter: str, log=print) -> tuple[list[str], 
     return done, problems
 
 
-def _hidden_secret(db: Path, chapter: str, released: dict[str, nbformat.NotebookNode]) -> set[str]:
+def _hidden_secret(db_url: str, chapter: str, released: dict[str, nbformat.NotebookNode]) -> set[str]:
     """The hidden-test lines that are secret: minus any line the student copies show (a lesson's
     ``with torch.no_grad():`` is no secret, and a feedback page that quotes it leaks nothing)."""
     from nbgrader.api import Gradebook
@@ -539,7 +601,7 @@ def _hidden_secret(db: Path, chapter: str, released: dict[str, nbformat.Notebook
     from dlcourse.grading.feedback import hidden_lines
     from dlcourse.grading.secrets import source_lines
 
-    with Gradebook(f"sqlite:///{db}") as gb:
+    with Gradebook(db_url) as gb:
         hidden = hidden_lines([c.source for nb in gb.find_assignment(chapter).notebooks for c in nb.source_cells])
     public = "\n".join(source_lines(cell.source for nb in released.values() for cell in nb.cells))
     return {line for line in hidden if line not in public}
@@ -558,8 +620,10 @@ def autograde(course: Path, chapter: str, source: Path | None = None, opts: Opti
     todo = collect_submissions(a, source, force, outcome, log)
     inbox = Path(source).resolve() if source else None
     inbox = inbox.parent if inbox and inbox.is_file() else inbox
-    log(f"grading {len(todo)} submission(s) of {chapter} with {max(1, min(opts.jobs, len(todo) or 1))} "
-        f"worker(s), sandbox {'on' if opts.sandbox else 'OFF'}", flush=True)
+    where = (f"on the Dask cluster {opts.scheduler}" if opts.scheduler else
+             f"with {max(1, min(opts.jobs, len(todo) or 1))} worker(s)")
+    log(f"grading {len(todo)} submission(s) of {chapter} {where}, sandbox {'on' if opts.sandbox else 'OFF'}",
+        flush=True)
     bar = tqdm(total=len(todo), unit="student", disable=not opts.progress or not todo, file=sys.stderr)
     for student, done in execute(a, list(todo), opts, hide_also=inbox):
         bar.update()
@@ -579,5 +643,5 @@ def autograde(course: Path, chapter: str, source: Path | None = None, opts: Opti
                 {"key": todo[student], "problems": problems, "seconds": round(done.seconds, 1)}))
         outcome.problems += [f"{student}: {p}" for p in problems]
     bar.close()
-    outcome.reports = write_reports(a.course, chapter, outcome.problems)
+    outcome.reports = write_reports(a.course, chapter, outcome.problems, a.db_url)
     return outcome

@@ -1,7 +1,7 @@
 """Grade reports from the nbgrader gradebook: ``reports/<chapter>/`` holds
 
 - ``grades.csv``: one row per student: timestamp, each notebook's score, total, maximum, percent,
-  late penalty, the answers still awaiting manual grading (free-text "explain" answers: their points
+  late penalty (``late.py``), the score after it (what the feedback and ``dlcourse export`` give), the answers still awaiting manual grading (free-text "explain" answers: their points
   count only once graded in the formgrader), and the problems found while grading (missing notebooks,
   dead kernels, ...);
 - ``exercises.csv``: one row per graded cell: points, mean score, share of students with full
@@ -37,12 +37,15 @@ def _answer(notebook: str, grade) -> str:
     return f"{notebook}/{grade.name} ({grade.max_score:g})"
 
 
-def awaiting_manual(course: Path, chapter: str) -> dict[str, list[str]]:
-    """Student -> the answers of ``chapter`` still to be graded by hand (``notebook/cell (points)``)."""
+def awaiting_manual(course: Path, chapter: str, db_url: str | None = None) -> dict[str, list[str]]:
+    """Student -> the answers of ``chapter`` still to be graded by hand (``notebook/cell (points)``), from
+    the gradebook ``db_url`` (default: the course's SQLite file)."""
     from nbgrader.api import Gradebook
 
+    from dlcourse.grading.gradebook import url
+
     out: dict[str, list[str]] = {}
-    with Gradebook(f"sqlite:///{Path(course) / 'gradebook.db'}") as gb:
+    with Gradebook(db_url or url(course)) as gb:
         for sub in gb.find_assignment(chapter).submissions:
             for nb in sub.notebooks:
                 for grade in nb.grades:
@@ -51,13 +54,17 @@ def awaiting_manual(course: Path, chapter: str) -> dict[str, list[str]]:
     return {student: sorted(cells) for student, cells in sorted(out.items())}
 
 
-def write_reports(course: Path, chapter: str, extra_problems: list[str] | None = None) -> Path:
-    """Write the reports for ``chapter``; return their folder."""
+def write_reports(course: Path, chapter: str, extra_problems: list[str] | None = None,
+                  db_url: str | None = None) -> Path:
+    """Write the reports for ``chapter`` from the gradebook ``db_url`` (default: the course's SQLite file);
+    return their folder."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from nbgrader.api import Gradebook
+
+    from dlcourse.grading.gradebook import url
 
     course = Path(course)
     folder = course / "reports" / chapter
@@ -67,7 +74,7 @@ def write_reports(course: Path, chapter: str, extra_problems: list[str] | None =
         student, _, what = line.partition(": ")
         if what and what not in problems.setdefault(student, []):
             problems[student].append(what)
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+    with Gradebook(db_url or url(course)) as gb:
         assignment = gb.find_assignment(chapter)
         notebooks = [nb.name for nb in assignment.notebooks]
         cells = [(nb.name, c.name, c.max_score) for nb in assignment.notebooks for c in nb.grade_cells]
@@ -88,12 +95,14 @@ def write_reports(course: Path, chapter: str, extra_problems: list[str] | None =
             row.update(score=sub.score, max_score=sub.max_score,
                        percent=round(100 * sub.score / sub.max_score, 1) if sub.max_score else 0.0,
                        late_penalty=sub.late_submission_penalty,
+                       score_after_penalty=round(sub.score - sub.late_submission_penalty, 6),
                        awaiting_manual_grading="; ".join(sorted(waiting)),
                        problems="; ".join(problems.get(sub.student_id, [])))
             rows.append(row)
             totals.append(sub.score)
         max_total = assignment.max_score
-    fields = ["student", "timestamp", *notebooks, "score", "max_score", "percent", "late_penalty", "awaiting_manual_grading",
+    fields = ["student", "timestamp", *notebooks, "score", "max_score", "percent", "late_penalty", "score_after_penalty",
+              "awaiting_manual_grading",
               "problems"]
     with open(folder / "grades.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=fields)

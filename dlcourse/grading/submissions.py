@@ -13,7 +13,12 @@ by student and file name; it never stops the others.
 
 Writing is idempotent: collecting the same files again changes nothing. A re-submission (other
 content) replaces the current one, and the earlier version is kept under
-``submitted-history/<student>/<chapter>/<timestamp>/``.
+``submitted-history/<student>/<chapter>/<time>/``.
+
+Times: a submission's own ``timestamp.txt`` (nbgrader's exchange writes one) is kept; it is the time late
+penalties are measured from (``late.py``). A submission without one gets none: the time it was collected,
+recorded in ``collected.txt``, says nothing of when the student handed it in, and would make every
+submission collected after the due date late. Such a submission is never penalised.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from pathlib import Path
 import nbformat
 
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"   # nbgrader's timestamp.txt
+COLLECTED = "collected.txt"                     # when dlcourse collected it (not a submission time)
 
 
 @dataclass
@@ -148,8 +154,8 @@ def collect(source: Path, chapter: str, release: Path, course: Path, now: dateti
                 result.students.append(student)              # already collected: nothing to do
                 continue
             if dest.is_dir():
-                old_stamp = (dest / "timestamp.txt").read_text().strip() if (dest / "timestamp.txt").exists() \
-                    else "unknown"
+                old_stamp = next(((dest / n).read_text().strip() for n in ("timestamp.txt", COLLECTED)
+                                  if (dest / n).exists()), "unknown")
                 history = course / "submitted-history" / student / chapter / old_stamp.replace(":", "-")
                 n = 1
                 while history.exists():                      # two earlier versions with one timestamp
@@ -162,7 +168,9 @@ def collect(source: Path, chapter: str, release: Path, course: Path, now: dateti
             for f in staged.iterdir():
                 shutil.copyfile(f, dest / f.name)
             src_stamp = folder / "timestamp.txt"
-            (dest / "timestamp.txt").write_text(src_stamp.read_text() if src_stamp.exists() else stamp)
+            if src_stamp.exists():
+                (dest / "timestamp.txt").write_text(src_stamp.read_text())
+            (dest / COLLECTED).write_text(stamp)
             result.students.append(student)
     return result
 
