@@ -68,9 +68,10 @@ def make_course(folder: Path, due: str | None = None) -> Path:
 
 
 def make_class(course: Path, inbox: Path, students: dict[str, str], stamps: dict[str, str] | None = None,
-               sleep: dict[str, int] | None = None) -> Path:
+               sleep: dict[str, int] | None = None, extra: dict[str, str] | None = None) -> Path:
     """``students``: name -> "full" (the solutions) or "stub" (the release); ``sleep``: name -> seconds one
-    of their cells sleeps; ``stamps``: name -> nbgrader timestamp.txt."""
+    of their cells sleeps; ``extra``: name -> a cell of theirs after the first exercise; ``stamps``: name ->
+    nbgrader timestamp.txt."""
     for name, kind in students.items():
         folder = inbox / name / CH
         folder.mkdir(parents=True)
@@ -79,6 +80,8 @@ def make_class(course: Path, inbox: Path, students: dict[str, str], stamps: dict
             notebook = nbformat.read(src, as_version=4)
             if nb == "a" and (sleep or {}).get(name):
                 _insert_after(notebook, "tiny-add", f"import time\ntime.sleep({sleep[name]})")
+            if nb == "a" and (extra or {}).get(name):
+                _insert_after(notebook, "tiny-add", extra[name])
             nbformat.write(notebook, folder / f"{nb}.ipynb")
         if (stamps or {}).get(name):
             (folder / "timestamp.txt").write_text(stamps[name])
@@ -127,8 +130,15 @@ def test_a_local_dask_cluster_grades_into_postgresql_with_late_penalties(sandbox
     """--scheduler local:2 --db postgresql://...: the grades, the late penalty (in the gradebook, grades.csv,
     the feedback and the Canvas export) and the reports, as the process pool and SQLite give them."""
     course = make_course(tmp_path, due=DUE)
+    # di looks for the instructor notebooks: in the course, and where the Dask workers keep the chapter
+    snoop = ("import glob, os\n"
+             f"found = glob.glob({str(course / 'solutions')!r} + '/**', recursive=True)\n"
+             f"found += glob.glob({str(course / '.autograde')!r} + '/**/*.ipynb', recursive=True)\n"
+             "found += glob.glob('/tmp/**/solutions/**/*.ipynb', recursive=True)\n"
+             "print('SNOOPED', sorted(f for f in found if os.path.isfile(f) and '/di/' not in f))")   # its own folder is no secret
     inbox = make_class(course, tmp_path / "inbox", {"ada": "full", "bo": "stub", "cy": "full", "di": "full"},
-                       stamps={"ada": ON_TIME, "bo": ON_TIME, "cy": LATE})       # di: no time known, not late
+                       stamps={"ada": ON_TIME, "bo": ON_TIME, "cy": LATE},       # di: no time known, not late
+                       extra={"di": snoop})
     db = pg.database("local_cluster")
     out = autograde(course, CH, inbox, Options(scheduler="local:2", db=db, progress=False), log=lambda *a, **k: None)
     assert sorted(out.graded) == ["ada", "bo", "cy", "di"] and out.problems == []
@@ -138,6 +148,9 @@ def test_a_local_dask_cluster_grades_into_postgresql_with_late_penalties(sandbox
     # cy: 25 h late = two started days = 20 % of each notebook's automatic score (3 and 4 points)
     assert got == {"ada": [(7.0, 0.0)], "bo": [(0.0, 0.0)], "cy": [(7.0, 1.4)], "di": [(7.0, 0.0)]}
     assert not (course / "gradebook.db").exists(), "nothing may go to the SQLite default when --db is given"
+    # the Dask workers' sandbox hides the chapter they were sent, as the pool's hides the course
+    executed = (course / ".autograde" / CH / "executed" / "di" / CH / "a.ipynb").read_text()
+    assert "SNOOPED []" in executed
     with open(out.reports / "grades.csv", encoding="utf-8") as f:
         rows = {r["student"]: r for r in csv.DictReader(f)}
     assert float(rows["cy"]["late_penalty"]) == pytest.approx(1.4) and float(rows["ada"]["late_penalty"]) == 0

@@ -3,14 +3,17 @@
 ``autograde(course, chapter, source)`` runs these phases, each a function below with typed inputs and
 outputs (``Assignment``, ``Job``, ``Executed``, ``Outcome``):
 
-1. **prepare**: ``nbgrader generate_assignment`` so the gradebook knows the chapter's cells and checksums,
-   then everything grading needs that does not depend on a student (``Assignment``);
+1. **prepare**: check that the gradebook (``gradebook.py``: SQLite by default, PostgreSQL with ``--db``) can
+   be reached before anything is written; ``nbgrader generate_assignment`` so the gradebook knows the
+   chapter's cells and checksums, and its due date from nbgrader_config.py (``late.py``); then everything
+   grading needs that does not depend on a student (``Assignment``);
 2. **collect**: the submissions (nbgrader layout, flat folder or zip) into ``submitted/``; a student whose
    submission and assignment have not changed since their last recorded grade is left out, so a run killed
    half-way resumes where it stopped;
-3. **execute and judge**: each student's notebooks run with ``nbgrader autograde --student S`` in ``jobs``
-   worker processes. Every worker grades in a private copy of the course under ``.autograde/`` (its own
-   gradebook snapshot, nothing else), with sandboxed kernels (``sandbox.kernelspec``) that see only the one
+3. **execute and judge** (``execute``, one interface, two executors: ``jobs`` worker processes here, or
+   the workers of a Dask cluster, ``cluster.py``): each student's notebooks run with ``nbgrader autograde
+   --student S``. Every worker grades in a private copy of the course (its own gradebook holding the
+   assignment's definitions only, nothing else), with sandboxed kernels (``sandbox.kernelspec``) that see only the one
    student's notebooks, forked from a per-student zygote that has imported what the chapter's notebooks
    import (``zygote.py``). The test cells are judged in the worker, outside the kernel, while the kernel is
    alive (``judge.JudgedExecute``). When nbgrader gives up on a student (a kernel that died, a file that is
@@ -18,8 +21,8 @@ outputs (``Assignment``, ``Job``, ``Executed``, ``Outcome``):
    reason on every test cell, so it scores 0 and says why. The reason comes from what happened (the
    judge's record of a dead kernel, the clock, whether the file reads as a notebook), not from a log;
 4. **record**: the main process alone writes the gradebook, running nbgrader's autograder over the executed
-   notebooks with execution switched off (nbgrader's own ``SaveAutoGrades`` and late penalties, one writer,
-   so SQLite is never written concurrently);
+   notebooks with execution switched off (nbgrader's own ``SaveAutoGrades`` and late penalties), under the
+   gradebook's writer lock, so two instructors' runs on one gradebook take turns;
 5. **feedback**: nbgrader's feedback converter with ``HideHiddenTests``; every file is then scanned for
    hidden-test lines that no student copy shows and the student did not write, and deleted if one is found;
 6. **report**: ``reports/<chapter>/`` gets grades.csv, exercises.csv, scores.png and the similarity report.
@@ -28,7 +31,8 @@ A student's problems are named from their files: ``cell_changes`` compares each 
 release (a test cell edited, deleted, retyped or moved; an untouched one, hidden tests stripped, is no
 change), and the execute phase adds dead kernels and time-outs. nbgrader's configuration is built as
 objects (``_worker_settings``, ``preprocessors.pipeline``); a worker process knows its slot (kernelspec,
-sockets) from its environment, ``DLCOURSE_GRADING_SLOT``, set when the pool starts it.
+sockets, in a short temporary folder) from its environment, ``DLCOURSE_GRADING_SLOT``, set when the pool
+starts it or, on Dask, when the task starts.
 """
 
 from __future__ import annotations
