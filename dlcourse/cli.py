@@ -108,10 +108,17 @@ def _report(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     try:
+        from dlcourse.grading.autograde import _nbgrader_config
+        from dlcourse.grading.late import reassign
+
+        # points given by hand since the last run change what a late submission loses
+        changed = reassign(db_url, args.chapter, _nbgrader_config(Path(args.course)))
         folder = write_reports(Path(args.course), args.chapter, db_url=db_url)
     except Exception as exc:   # nbgrader's MissingEntry: the chapter was never graded
         print(f"dlcourse report: no grades for {args.chapter} in {gradebook.shown(db_url)} ({exc})", file=sys.stderr)
         return 2
+    if changed:
+        print(f"late penalties worked out again from the current scores: {changed} notebook(s) changed")
     print(f"wrote {folder}/grades.csv, exercises.csv, scores.png, similarity.csv and .html")
     if args.feedback:
         from dlcourse.grading.autograde import refresh_feedback

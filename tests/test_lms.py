@@ -206,6 +206,29 @@ def test_nbgrader_stores_the_penalties(sqlite_gradebook):
         assert subs["zhang"].total_seconds_late == 16 * 60
 
 
+def test_penalties_follow_points_given_by_hand_later(tmp_path):
+    """zhang (16 minutes late: 10 %) had the explain answer ungraded when nbgrader worked out the penalty
+    (0.1 of nb2's 1 point); graded 4 by hand later, nb2 scores 5 and loses 0.5: reassign updates it, and
+    touches nothing else."""
+    from nbgrader.api import Gradebook
+
+    from dlcourse.grading.late import reassign
+
+    db_url = gradebook.url(tmp_path)
+    build(db_url)
+    assert reassign(db_url, CHAPTER, course_config()) == 0          # nothing changed since grading
+    with Gradebook(db_url) as gb:
+        grade = gb.find_grade("explain", "nb2", CHAPTER, "zhang")
+        grade.manual_score, grade.needs_manual_grade = 4, False
+        gb.db.commit()
+    assert reassign(db_url, CHAPTER, course_config()) == 1
+    with Gradebook(db_url) as gb:
+        subs = {s.student_id: s for s in gb.find_assignment(CHAPTER).submissions}
+        assert subs["zhang"].late_submission_penalty == pytest.approx(1.5)   # 10 % of 10, and of 5
+        assert subs["bob"].late_submission_penalty == pytest.approx(3.6)
+        assert subs["alice"].late_submission_penalty == 0 and subs["carol"].late_submission_penalty == 0
+
+
 # ---------------------------------------------------------------- the due date
 
 

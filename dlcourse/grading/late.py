@@ -188,3 +188,30 @@ def set_due_date(db_url: str, chapter: str, config, *, lock: bool = False) -> da
             except MissingEntry:
                 return None
 
+
+
+def reassign(db_url: str, chapter: str, config) -> int:
+    """Work every late submission's penalties of ``chapter`` out again from the scores it has now, with the
+    plugin ``config`` names (``AssignLatePenalties.plugin_class``), as nbgrader's ``AssignLatePenalties`` does
+    when it grades; return how many notebooks' penalties changed. nbgrader works a penalty out only when it
+    grades a notebook: points given later in the formgrader would otherwise leave it as it was (``dlcourse
+    report`` calls this first). Nothing is executed; the writes happen under the gradebook's writer lock."""
+    from nbgrader.api import Gradebook
+    from nbgrader.preprocessors import AssignLatePenalties
+
+    assigner = AssignLatePenalties(config=config)
+    assigner.init_plugin()
+    changed = 0
+    with gradebook.writer_lock(db_url), Gradebook(db_url) as gb:
+        for sub in gb.find_assignment(chapter).submissions:
+            late = sub.total_seconds_late
+            for nb in sub.notebooks:
+                penalty = None
+                if late > 0:
+                    points = assigner.plugin_inst.late_submission_penalty(sub.student_id, nb.score, late)
+                    penalty = None if points is None else assigner._check_late_penalty(nb, points)
+                if (penalty or 0.0) != (nb.late_submission_penalty or 0.0):
+                    nb.late_submission_penalty = penalty
+                    changed += 1
+        gb.db.commit()
+    return changed
