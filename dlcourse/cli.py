@@ -100,12 +100,9 @@ def _report(args: argparse.Namespace) -> int:
     try:
         db_url = gradebook.url(Path(args.course), args.db)
         gradebook.check(db_url)
-    except (ValueError, gradebook.GradebookUnavailable) as exc:
+        gradebook.require(db_url)
+    except (ValueError, FileNotFoundError, gradebook.GradebookUnavailable) as exc:
         print(f"dlcourse report: {exc}", file=sys.stderr)
-        return 2
-    if gradebook.is_sqlite(db_url) and not gradebook.sqlite_path(db_url).exists():
-        print(f"dlcourse report: no gradebook at {gradebook.sqlite_path(db_url)}: run dlcourse autograde first",
-              file=sys.stderr)
         return 2
     try:
         from dlcourse.grading.autograde import _nbgrader_config

@@ -396,7 +396,7 @@ def _api(config):
 def prepare(course: Path, chapter: str, opts: Options, log=print) -> Assignment:
     """Phase 1: check the gradebook, the sandbox and the chapter (before anything is written), release the
     chapter into the gradebook, and copy its definitions into the private gradebook that workers start from."""
-    from dlcourse.grading import gradebook
+    from dlcourse.grading import gradebook, late
 
     course = Path(course).resolve()
     db_url = gradebook.url(course, opts.db)
@@ -412,13 +412,13 @@ def prepare(course: Path, chapter: str, opts: Options, log=print) -> Assignment:
         raise FileNotFoundError(f"no chapter {chapter!r} in {course}")
     log(f"preparing {chapter}: nbgrader generate_assignment into {gradebook.shown(db_url)}", flush=True)
     gradebook.open_gradebook(db_url).close()           # the tables, created once, under the writer lock
+    config = _nbgrader_config(course, **{"CourseDirectory.db_url": db_url})
     with gradebook.writer_lock(db_url):
-        result = _api(_nbgrader_config(course, **{"CourseDirectory.db_url": db_url})).generate_assignment(
-            chapter, force=True)
+        result = _api(config).generate_assignment(chapter, force=True)
         if not result["success"]:
             text = (result.get("error") or result.get("log") or "").strip()
             raise RuntimeError(f"nbgrader generate_assignment {chapter} failed:\n{text[-4000:]}")
-        due = _due_date(course, db_url, chapter)
+        due = late.set_due_date(db_url, chapter, config)     # from nbgrader_config.py into the gradebook
     if due:
         log(f"  due {due:%Y-%m-%d %H:%M} UTC (late penalties: nbgrader_config.py)")
     release = course / "notebooks" / chapter
@@ -434,13 +434,6 @@ def prepare(course: Path, chapter: str, opts: Options, log=print) -> Assignment:
            + _assignment_digest(db_url, chapter))
     return Assignment(course, chapter, release, sources, db_url, scratch, order, imported_modules(released.values()),
                       frozenset(_hidden_secret(db_url, chapter, released)), key)
-
-
-def _due_date(course: Path, db_url: str, chapter: str):
-    """The chapter's due date (naive UTC), written into the gradebook from nbgrader_config.py (late.py)."""
-    from dlcourse.grading import late
-
-    return late.set_due_date(db_url, chapter, _nbgrader_config(course))
 
 
 def collect_submissions(a: Assignment, source: Path | None, force: bool, outcome: Outcome,

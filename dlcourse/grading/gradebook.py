@@ -97,13 +97,14 @@ def sqlite_path(db_url: str) -> Path:
 def check(db_url: str, timeout: int = 10) -> None:
     """Raise ``GradebookUnavailable`` unless the gradebook can be opened now; write nothing."""
     from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
 
     if is_sqlite(db_url):
         folder = sqlite_path(db_url).parent
         if not folder.is_dir():
             raise GradebookUnavailable(f"cannot open the gradebook {shown(db_url)}: no folder {folder}")
         return
-    engine = create_engine(db_url, connect_args={"connect_timeout": timeout}, poolclass=_null_pool())
+    engine = create_engine(db_url, connect_args={"connect_timeout": timeout}, poolclass=NullPool)
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
@@ -115,10 +116,10 @@ def check(db_url: str, timeout: int = 10) -> None:
         engine.dispose()
 
 
-def _null_pool():
-    from sqlalchemy.pool import NullPool
-
-    return NullPool
+def require(db_url: str) -> None:
+    """Raise ``FileNotFoundError`` for a SQLite gradebook that does not exist (opening it would create it)."""
+    if is_sqlite(db_url) and not sqlite_path(db_url).is_file():
+        raise FileNotFoundError(f"no gradebook at {sqlite_path(db_url)}: run dlcourse autograde first")
 
 
 @contextmanager
@@ -134,9 +135,10 @@ def writer_lock(db_url: str):
                 fcntl.flock(handle, fcntl.LOCK_UN)
         return
     from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
 
     key = int.from_bytes(hashlib.sha256(b"dlcourse gradebook writer").digest()[:8], "big", signed=True)
-    engine = create_engine(db_url, poolclass=_null_pool())
+    engine = create_engine(db_url, poolclass=NullPool)
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
@@ -171,11 +173,12 @@ def copy_definitions(db_url: str, dest: Path) -> None:
     the private gradebook a worker grades one student in (it never sees the class's grades)."""
     from nbgrader.api import Base, Gradebook
     from sqlalchemy import create_engine, select
+    from sqlalchemy.pool import NullPool
 
     dest.unlink(missing_ok=True)
     _alembic_on_path()
     Gradebook(f"sqlite:///{dest}").close()            # the schema, as nbgrader makes it
-    source, target = create_engine(db_url, poolclass=_null_pool()), create_engine(f"sqlite:///{dest}")
+    source, target = create_engine(db_url, poolclass=NullPool), create_engine(f"sqlite:///{dest}")
     try:
         with source.connect() as src, target.begin() as out:
             for table in Base.metadata.sorted_tables:   # parents before children

@@ -54,12 +54,6 @@ class Row:
     status: str                     # "graded" or "awaiting manual grading"
 
 
-def _require_gradebook(db_url: str) -> None:
-    """Raise ``FileNotFoundError`` for a SQLite gradebook that does not exist (opening it would create it)."""
-    if gradebook.is_sqlite(db_url) and not gradebook.sqlite_path(db_url).is_file():
-        raise FileNotFoundError(f"no gradebook at {gradebook.sqlite_path(db_url)}: run dlcourse autograde first")
-
-
 def _row(sub) -> Row:
     student = sub.student
     pending = [(nb.name, grade) for nb in sub.notebooks for grade in nb.grades if grade.needs_manual_grade]
@@ -78,7 +72,7 @@ def _read(db_url: str, chapter: str) -> tuple[list[Row], float]:
     """The chapter's rows, sorted by student id, and its maximum score."""
     from nbgrader.api import MissingEntry
 
-    _require_gradebook(db_url)
+    gradebook.require(db_url)
     with gradebook.open_gradebook(db_url) as gb:
         try:
             assignment = gb.find_assignment(chapter)
